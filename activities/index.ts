@@ -1,0 +1,23 @@
+import type { Db } from '../core/db/knex';
+import type { ExtractLimits } from '../core/registry/archive';
+import type { BlobStorage } from '../core/storage/storage';
+import { createCatalogActivities } from './catalog/catalog-activities';
+import { createModuleActivities } from './modules/module-activities';
+import { createProviderActivities } from './providers/provider-activities';
+
+export interface ActivityDeps {
+  db: Db;
+  storage: BlobStorage;
+  limits: ExtractLimits;
+}
+
+/** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCatalogActivities(deps),
+    ...createModuleActivities(deps),
+    ...createProviderActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

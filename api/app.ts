@@ -1,0 +1,33 @@
+import Koa from 'koa';
+import type { AppDeps, AppState } from './deps';
+import { errorHandler } from './middleware/errors';
+import { requestContext } from './middleware/request-context';
+import { gpgKeysRouter } from './routes/gpg-keys/router';
+import { healthRouter } from './routes/health/router';
+import { modulesRouter } from './routes/modules/router';
+import { providersRouter } from './routes/providers/router';
+import { tokensRouter } from './routes/tokens/router';
+import { workflowsRouter } from './routes/workflows/router';
+
+/**
+ * The management API and everything that is not a hot protocol read. Builds the app without listening:
+ * tests drive it in-process or over a real port.
+ */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: false });
+  app.silent = true;
+  app.use(requestContext(deps.log));
+  app.use(errorHandler());
+  for (const router of [
+    healthRouter(deps),
+    modulesRouter(deps),
+    providersRouter(deps),
+    gpgKeysRouter(deps),
+    tokensRouter(deps),
+    workflowsRouter(deps),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

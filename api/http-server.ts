@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../core/config';
+import { listenCatalogChanges } from '../core/db/catalog-events';
+import type { Db } from '../core/db/knex';
+import type { Logger } from '../core/log';
+import { LocalStorage } from '../core/storage/local';
+import type { BlobStorage } from '../core/storage/storage';
+import { createApp } from './app';
+import { DownloadCounter } from './protocol/download-counter';
+import { createProtocolFastPath } from './protocol/fast-path';
+import { ResponseCache, tags } from './protocol/response-cache';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  cache: ResponseCache;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the API: the protocol fast path first, then Koa. Listens for catalogue changes so cached protocol
+ * responses are dropped as soon as a publish lands in any worker.
+ */
+export async function startApiServer(input: {
+  config: Config;
+  db: Db;
+  databaseUrl: string;
+  storage: BlobStorage;
+  signingSecret: string;
+  temporal: Client;
+  log: Logger;
+}): Promise<RunningApi> {
+  const { config, log } = input;
+  const cache = new ResponseCache();
+  const counter = new DownloadCounter(input.db, log);
+  const listener = listenCatalogChanges({
+    url: input.databaseUrl,
+    log,
+    onReset: () => cache.clear(),
+    onEvent: (e) => {
+      if (e.name === '*') cache.invalidate(tags.namespaceKeys(e.namespace));
+      else cache.invalidate(e.kind === 'module' ? tags.module(e.namespace, e.name) : tags.provider(e.namespace, e.name));
+    },
+  });
+  await listener.ready;
+  const fastPath = createProtocolFastPath({
+    ctx: {
+      db: input.db,
+      storage: input.storage,
+      publicUrl: config.publicUrl,
+      publicHost: new URL(config.publicUrl).host,
+      signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+    },
+    cache,
+    counter,
+    localStorage: input.storage instanceof LocalStorage ? input.storage : null,
+    signingSecret: input.signingSecret,
+    log,
+  });
+  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache }).callback();
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    fastPath(req, res).then(
+      (handled) => {
+        if (!handled) void koa(req, res);
+      },
+      () => res.destroy(),
+    );
+  };
+  const server = config.tls
+    ? createHttps({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
+    : createHttp(handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    cache,
+    url: `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await counter.flush();
+      await listener.stop();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { Middleware } from 'koa';
+import { ZodError } from 'zod';
+import { DomainError } from '../../core/errors';
+import { isUniqueViolation } from '../../core/db/knex';
+import type { AppState } from '../deps';
+
+/**
+ * Maps domain errors to their status and `{ "error": { "code", "message" } }`; unique violations to 409;
+ * anything else is logged with the request id and answered as a bare 500.
+ */
+export function errorHandler(): Middleware<AppState> {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
+      }
+    } catch (err) {
+      if (err instanceof DomainError) {
+        ctx.status = err.status;
+        ctx.body = { error: { code: err.code, message: err.message } };
+      } else if (err instanceof ZodError) {
+        ctx.status = 400;
+        ctx.body = {
+          error: {
+            code: 'invalid_request',
+            message: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
+          },
+        };
+      } else if (isUniqueViolation(err)) {
+        ctx.status = 409;
+        ctx.body = { error: { code: 'conflict', message: 'this already exists' } };
+      } else if (typeof (err as { status?: number }).status === 'number' && (err as { status: number }).status < 500) {
+        // Errors raised by Koa itself (ctx.throw, malformed requests).
+        ctx.status = (err as { status: number }).status;
+        ctx.body = { error: { code: 'bad_request', message: (err as Error).message } };
+      } else {
+        ctx.state.log.error({ err }, 'unhandled error');
+        ctx.status = 500;
+        ctx.body = { error: { code: 'internal', message: `internal error (request ${ctx.state.requestId})` } };
+      }
+    }
+  };
+}

@@ -1,0 +1,151 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '../../core/log';
+import { LOCAL_BLOB_ROUTE, type LocalStorage } from '../../core/storage/local';
+import { verifyBlobSignature } from '../../core/storage/url-signing';
+import type { ProtocolContext } from './context';
+import type { DownloadCounter } from './download-counter';
+import { protocolError } from './errors';
+import { mirrorIndex, mirrorVersion } from './mirror';
+import { moduleDownload, moduleVersions } from './modules-v1';
+import { providerDownload, providerVersions } from './providers-v1';
+import { jsonResponse, ResponseCache, type CachedResponse } from './response-cache';
+
+export const DISCOVERY = { 'modules.v1': '/v1/modules/', 'providers.v1': '/v1/providers/' };
+
+type Build = () => Promise<CachedResponse>;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.txt': 'text/plain; charset=utf-8',
+  '.sig': 'application/octet-stream',
+};
+
+/**
+ * The lean front door for the registry protocols: matches the hot read paths on the raw request, before Koa
+ * and its middleware, and answers from pre-serialised cached bodies (with ETag/304). Returns false for any
+ * other request, which then goes to the Koa app.
+ */
+export function createProtocolFastPath(deps: {
+  ctx: ProtocolContext;
+  cache: ResponseCache;
+  counter: DownloadCounter;
+  localStorage: LocalStorage | null;
+  signingSecret: string;
+  log: Logger;
+}) {
+  const discovery = jsonResponse(200, DISCOVERY, { tags: [] });
+  const { ctx } = deps;
+
+  function route(path: string): { key: string; build: Build } | null {
+    if (path === '/.well-known/terraform.json') return { key: path, build: async () => discovery };
+    if (!path.startsWith('/v1/')) return null;
+    const parts = path.slice(4).split('/');
+    let seg: string[];
+    try {
+      seg = parts.map((p) => decodeURIComponent(p));
+    } catch {
+      return null;
+    }
+    const key = path.toLowerCase();
+    const [area, ...rest] = seg;
+    if (area === 'modules') {
+      if (rest.length === 4 && rest[3] === 'versions') {
+        const [namespace, name, system] = rest as [string, string, string];
+        return { key, build: () => moduleVersions(ctx, { namespace, name, system }) };
+      }
+      if (rest.length === 5 && rest[4] === 'download') {
+        const [namespace, name, system, version] = rest as [string, string, string, string];
+        return { key, build: () => moduleDownload(ctx, { namespace, name, system }, version) };
+      }
+    } else if (area === 'providers') {
+      if (rest.length === 3 && rest[2] === 'versions') {
+        const [namespace, type] = rest as [string, string];
+        return { key, build: () => providerVersions(ctx, { namespace, type }) };
+      }
+      if (rest.length === 6 && rest[3] === 'download') {
+        const [namespace, type, version, , os, arch] = rest as [string, string, string, string, string, string];
+        return { key, build: () => providerDownload(ctx, { namespace, type }, version, os, arch) };
+      }
+    } else if (area === 'mirror' && rest.length === 4) {
+      const [hostname, namespace, type, file] = rest as [string, string, string, string];
+      if (file === 'index.json') return { key, build: () => mirrorIndex(ctx, hostname, { namespace, type }) };
+      if (file.endsWith('.json')) {
+        return { key, build: () => mirrorVersion(ctx, hostname, { namespace, type }, file.slice(0, -'.json'.length)) };
+      }
+    }
+    return null;
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, r: CachedResponse): void {
+    if (r.countAs) deps.counter.count(r.countAs.kind, r.countAs.versionId);
+    const etag = r.headers.etag;
+    if (etag && r.status === 200 && req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag });
+      res.end();
+      return;
+    }
+    res.writeHead(r.status, r.headers);
+    res.end(req.method === 'HEAD' ? undefined : r.body);
+  }
+
+  async function serveBlob(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const key = url.pathname.slice(LOCAL_BLOB_ROUTE.length);
+    const valid = verifyBlobSignature({
+      secret: deps.signingSecret,
+      path: url.pathname,
+      expires: url.searchParams.get('expires'),
+      signature: url.searchParams.get('signature'),
+      nowUnix: Math.floor(Date.now() / 1000),
+    });
+    const storage = deps.localStorage!;
+    const info = valid ? await storage.stat(key) : null;
+    if (!valid || !info) {
+      const r = valid
+        ? protocolError(404, 'not_found', 'no such file')
+        : protocolError(403, 'signature_invalid', 'this download link is invalid or has expired; ask the registry for a new one');
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+      return;
+    }
+    const ext = key.endsWith('.tar.gz') ? '.gz' : key.slice(key.lastIndexOf('.'));
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      'content-length': String(info.size),
+      'cache-control': 'private, max-age=300, immutable',
+    });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await pipeline(await storage.get(key), res);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q === -1 ? raw : raw.slice(0, q);
+    try {
+      if (deps.localStorage && path.startsWith(LOCAL_BLOB_ROUTE)) {
+        await serveBlob(req, res, new URL(raw, 'http://local'));
+        return true;
+      }
+      const match = route(path);
+      if (!match) return false;
+      send(req, res, await deps.cache.get(match.key, match.build));
+      return true;
+    } catch (err) {
+      deps.log.error({ err, path }, 'protocol request failed');
+      if (!res.headersSent) {
+        const r = protocolError(500, 'internal', 'internal error');
+        res.writeHead(r.status, r.headers);
+        res.end(r.body);
+      } else {
+        res.destroy();
+      }
+      return true;
+    }
+  };
+}

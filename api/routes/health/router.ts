@@ -1,0 +1,26 @@
+import Router from '@koa/router';
+import type { AppDeps, AppState } from '../../deps';
+
+/** Liveness (the process answers) and readiness (PostgreSQL and Temporal reachable). */
+export function healthRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const timeout = <T>(p: Promise<T>) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 3000).unref())]);
+    const [postgres, temporal] = await Promise.allSettled([
+      timeout(deps.db.raw('select 1')),
+      timeout(deps.temporal.connection.workflowService.getSystemInfo({})),
+    ]);
+    const checks = {
+      postgres: postgres.status === 'fulfilled' ? 'ok' : String((postgres.reason as Error).message),
+      temporal: temporal.status === 'fulfilled' ? 'ok' : String((temporal.reason as Error).message),
+    };
+    const ready = checks.postgres === 'ok' && checks.temporal === 'ok';
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+  });
+  return router;
+}

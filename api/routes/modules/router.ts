@@ -1,0 +1,102 @@
+import Router from '@koa/router';
+import { findModule, findModuleVersion, listModuleVersions, searchModules } from '../../../core/db/repos/modules';
+import { Conflict, NotFound } from '../../../core/errors';
+import { assertName, assertSystem, assertVersion } from '../../../core/registry/names';
+import { StrataArtifact, StrataKind, StrataVersion } from '../../../temporal/search-attributes';
+import { workflowIds } from '../../../workflows/ids';
+import type { PublishModuleInput, PublishModuleResult } from '../../../workflows/types';
+import type { AppDeps, AppState } from '../../deps';
+import { requireToken } from '../../middleware/auth';
+import { stageArchiveBody } from '../../uploads/stage-body';
+import { awaitResult, startBusinessWorkflow } from '../../workflows/run-workflow';
+import { presentModule, presentModuleSummary, presentModuleVersion } from './present';
+import { searchQuery, waitQuery } from './schemas';
+
+function address(params: Record<string, string>) {
+  return {
+    namespace: assertName('namespace', params.namespace!),
+    name: assertName('name', params.name!),
+    system: assertSystem(params.system!),
+  };
+}
+
+export function modulesRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/modules' });
+
+  router.get('/', async (ctx) => {
+    const q = searchQuery.parse(ctx.query);
+    const { rows, total } = await searchModules(deps.db, {
+      q: q.q,
+      namespace: q.namespace,
+      provider: q.provider,
+      limit: q.per_page,
+      offset: (q.page - 1) * q.per_page,
+    });
+    ctx.body = { items: rows.map(presentModuleSummary), page: q.page, perPage: q.per_page, total };
+  });
+
+  router.get('/:namespace/:name/:system', async (ctx) => {
+    const a = address(ctx.params);
+    const module = await findModule(deps.db, a);
+    if (!module) throw new NotFound(`module ${a.namespace}/${a.name}/${a.system} not found`);
+    ctx.body = presentModule(module, await listModuleVersions(deps.db, module.id));
+  });
+
+  router.get('/:namespace/:name/:system/:version', async (ctx) => {
+    const a = address(ctx.params);
+    const row = await findModuleVersion(deps.db, a, assertVersion(ctx.params.version!));
+    if (!row) throw new NotFound(`module ${a.namespace}/${a.name}/${a.system} ${ctx.params.version} not found`);
+    ctx.body = presentModuleVersion(row);
+  });
+
+  /**
+   * Upload: the archive is the body. 202 with the workflow to follow, or with ?wait=true the outcome
+   * (201 and the version, or the 4xx of the failure).
+   */
+  router.post('/:namespace/:name/:system/:version', requireToken(deps.db), async (ctx) => {
+    const a = address(ctx.params);
+    const version = assertVersion(ctx.params.version!);
+    const { wait } = waitQuery.parse(ctx.query);
+    if (await findModuleVersion(deps.db, a, version)) {
+      throw new Conflict(`${a.namespace}/${a.name}/${a.system} ${version} is already published; versions are immutable`, 'version_exists');
+    }
+    const staged = await stageArchiveBody(ctx, deps.storage, deps.config.limits.maxModuleUploadBytes);
+    const workflowId = workflowIds.modulePublish(a, version);
+    const input: PublishModuleInput = {
+      module: a,
+      version,
+      stagingKey: staged.key,
+      format: staged.format,
+      source: { kind: 'upload' },
+      publishedBy: ctx.state.token?.id ?? null,
+    };
+    let handle;
+    try {
+      handle = await startBusinessWorkflow(deps.temporal, {
+        workflowType: 'publishModule',
+        workflowId,
+        taskQueue: deps.config.temporal.taskQueue,
+        arg: input,
+        searchAttributes: [
+          { key: StrataKind, value: 'module-publish' },
+          { key: StrataArtifact, value: `${a.namespace}/${a.name}/${a.system}`.toLowerCase() },
+          { key: StrataVersion, value: version },
+        ],
+      });
+    } catch (err) {
+      await deps.storage.delete(staged.key);
+      throw err;
+    }
+    const statusUrl = `${deps.config.publicUrl}/api/v1/workflows/${encodeURIComponent(workflowId)}`;
+    if (!wait) {
+      ctx.status = 202;
+      ctx.body = { workflowId, statusUrl };
+      return;
+    }
+    const result = await awaitResult<PublishModuleResult>(handle);
+    ctx.status = 201;
+    ctx.body = { workflowId, statusUrl, ...result };
+  });
+
+  return router;
+}

@@ -1,0 +1,116 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().default('0.0.0.0'),
+    STRATA_PUBLIC_URL: z.url().optional(),
+    STRATA_TLS_CERT: z.string().optional(),
+    STRATA_TLS_KEY: z.string().optional(),
+    STRATA_DATA_DIR: z.string().default('.data'),
+    STRATA_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
+    STRATA_SIGNING_SECRET: z.string().min(32).optional(),
+    DATABASE_URL: z.string().optional(),
+    TEMPORAL_ADDRESS: z.string().optional(),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    STRATA_TASK_QUEUE: z.string().default('strata'),
+    STRATA_TEMPORAL_PORT: z.coerce.number().int().default(7233),
+    STRATA_TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
+    STRATA_TEMPORAL_UI_URL: z.url().optional(),
+    STRATA_STORAGE_DIR: z.string().optional(),
+    STRATA_SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+    STRATA_MAX_MODULE_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * MiB),
+    STRATA_MAX_PROVIDER_UPLOAD_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
+    STRATA_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(512 * MiB),
+    STRATA_MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+    STRATA_EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
+    STRATA_SERVE_WEB: bool.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((c) => Boolean(c.STRATA_TLS_CERT) === Boolean(c.STRATA_TLS_KEY), {
+    message: 'STRATA_TLS_CERT and STRATA_TLS_KEY must be set together',
+  });
+
+export interface Config {
+  port: number;
+  host: string;
+  /** External base URL without a trailing slash: used in discovery, signed URLs and status URLs. */
+  publicUrl: string;
+  tls: { certFile: string; keyFile: string } | null;
+  dataDir: string;
+  bootstrapToken: string | null;
+  /** HMAC key for signed blob URLs; the embedded default generates and persists one. */
+  signingSecret: string | null;
+  databaseUrl: string | null;
+  temporal: {
+    address: string | null;
+    namespace: string;
+    taskQueue: string;
+    devPort: number;
+    uiPort: number;
+    uiUrl: string;
+  };
+  storage: { kind: 'local'; dir: string };
+  signedUrlTtlSeconds: number;
+  limits: {
+    maxModuleUploadBytes: number;
+    maxProviderUploadBytes: number;
+    maxUncompressedBytes: number;
+    maxArchiveEntries: number;
+  };
+  embeddedPostgresPort: number;
+  serveWeb: boolean;
+  logLevel: string;
+}
+
+/**
+ * Parses the environment once at start-up. This is the only module that reads `process.env`; a bad value
+ * fails fast with every problem listed.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  const tls = e.STRATA_TLS_CERT && e.STRATA_TLS_KEY ? { certFile: e.STRATA_TLS_CERT, keyFile: e.STRATA_TLS_KEY } : null;
+  const dataDir = resolve(e.STRATA_DATA_DIR);
+  const publicUrl = (e.STRATA_PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    tls,
+    dataDir,
+    bootstrapToken: e.STRATA_BOOTSTRAP_TOKEN ?? null,
+    signingSecret: e.STRATA_SIGNING_SECRET ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS ?? null,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.STRATA_TASK_QUEUE,
+      devPort: e.STRATA_TEMPORAL_PORT,
+      uiPort: e.STRATA_TEMPORAL_UI_PORT,
+      uiUrl: (e.STRATA_TEMPORAL_UI_URL ?? `http://localhost:${e.STRATA_TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
+    },
+    storage: { kind: 'local', dir: resolve(e.STRATA_STORAGE_DIR ?? `${dataDir}/blobs`) },
+    signedUrlTtlSeconds: e.STRATA_SIGNED_URL_TTL_SECONDS,
+    limits: {
+      maxModuleUploadBytes: e.STRATA_MAX_MODULE_UPLOAD_BYTES,
+      maxProviderUploadBytes: e.STRATA_MAX_PROVIDER_UPLOAD_BYTES,
+      maxUncompressedBytes: e.STRATA_MAX_UNCOMPRESSED_BYTES,
+      maxArchiveEntries: e.STRATA_MAX_ARCHIVE_ENTRIES,
+    },
+    embeddedPostgresPort: e.STRATA_EMBEDDED_PG_PORT,
+    serveWeb: e.STRATA_SERVE_WEB,
+    logLevel: e.LOG_LEVEL,
+  };
+}

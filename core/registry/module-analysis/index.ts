@@ -1,0 +1,10 @@
+export { analyseModule, type AnalyseOptions } from './analyse';
+export type {
+  ModuleAnalysis,
+  ModuleCall,
+  ModuleInput,
+  ModuleOutput,
+  ModuleResource,
+  ModuleUnit,
+  ProviderRequirement,
+} from './types';

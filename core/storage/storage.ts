@@ -1,0 +1,33 @@
+import type { Readable } from 'node:stream';
+
+export interface BlobStat {
+  size: number;
+}
+
+/**
+ * Object storage for archives and release files. Keys are `/`-separated relative paths. Every backend passes
+ * the same contract tests (core/storage/contract.ts).
+ */
+export interface BlobStorage {
+  /** Writes the whole body, replacing any object at `key`. Resolves with the number of bytes written. */
+  put(key: string, body: Readable | Buffer, options?: { signal?: AbortSignal }): Promise<BlobStat>;
+  /** Streams the object; rejects with a NotFound domain error when missing. */
+  get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  stat(key: string): Promise<BlobStat | null>;
+  /** Deleting a missing key is not an error (idempotent). */
+  delete(key: string): Promise<void>;
+  /** Copies an object server-side where the backend can (staging → content-addressed). Idempotent. */
+  copy(fromKey: string, toKey: string): Promise<void>;
+  /** A URL that fetches the object without credentials (GET and HEAD) until `expiresAt`. */
+  signedUrl(key: string, options: { expiresAt: Date }): string;
+}
+
+/** Content-addressed key for immutable artifacts: the bytes decide the key, so a retried store is a no-op. */
+export function contentKey(sha256: string, extension: string): string {
+  return `sha256/${sha256.slice(0, 2)}/${sha256}${extension}`;
+}
+
+/** Keys under `staging/` hold uploads until their publish workflow finishes; they are never served. */
+export function stagingKey(uploadId: string, filename: string): string {
+  return `staging/${uploadId}/${filename}`;
+}

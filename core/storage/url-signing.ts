@@ -1,0 +1,35 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * HMAC-signed, expiring URLs for blobs on local storage. Terraform/OpenTofu fetch archives and release files
+ * without the registry token, so the URL itself carries the authorisation.
+ */
+export function signBlobPath(secret: string, path: string, expiresUnix: number): string {
+  return createHmac('sha256', secret).update(`${path}\n${expiresUnix}`).digest('base64url');
+}
+
+export function verifyBlobSignature(input: {
+  secret: string;
+  path: string;
+  expires: string | null;
+  signature: string | null;
+  nowUnix: number;
+}): boolean {
+  if (!input.expires || !input.signature || !/^\d{1,12}$/.test(input.expires)) return false;
+  const expires = Number(input.expires);
+  if (expires < input.nowUnix) return false;
+  const expected = Buffer.from(signBlobPath(input.secret, input.path, expires));
+  const given = Buffer.from(input.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Expiry times are rounded up to a bucket so that a signed URL is stable for a while: protocol responses that
+ * embed it can be cached and served pre-serialised. Returns the expiry and until when a cached body stays fresh
+ * (it must never hand out a URL with less than half its lifetime left).
+ */
+export function bucketedExpiry(nowMs: number, ttlSeconds: number): { expiresAt: Date; freshUntilMs: number } {
+  const bucketMs = Math.max(1, Math.floor(ttlSeconds / 2)) * 1000;
+  const expiresMs = Math.ceil((nowMs + ttlSeconds * 1000) / bucketMs) * bucketMs;
+  return { expiresAt: new Date(expiresMs), freshUntilMs: expiresMs - ttlSeconds * 500 };
+}

@@ -1,0 +1,29 @@
+import { loadConfig } from '../core/config';
+import { createDb } from '../core/db/knex';
+import { createLogger } from '../core/log';
+import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
+import { connectClient, registerSearchAttributes } from './connection';
+import { createWorker } from './create-worker';
+
+// The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
+const config = loadConfig();
+const log = createLogger({ level: config.logLevel, name: 'strata-worker' });
+if (!config.databaseUrl || !config.temporal.address) {
+  log.fatal('the worker process needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default)');
+  process.exit(2);
+}
+const db = createDb(config.databaseUrl);
+const client = await connectClient({ address: config.temporal.address, namespace: config.temporal.namespace });
+await registerSearchAttributes(client, config.temporal.namespace);
+await client.connection.close();
+const signingSecret = await resolveSigningSecret(config);
+const { worker, connection } = await createWorker({
+  address: config.temporal.address,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  deps: { db, storage: createStorage(config, signingSecret), limits: extractLimits(config) },
+});
+log.info({ taskQueue: config.temporal.taskQueue }, 'Strata worker running');
+await worker.run();
+await connection.close();
+await db.destroy();

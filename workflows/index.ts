@@ -1,0 +1,2 @@
+export { publishModule } from './modules/publish-module';
+export { publishProvider } from './providers/publish-provider';

@@ -1,0 +1,86 @@
+import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
+import type { createProviderActivities } from '../../activities/providers/provider-activities';
+import { activityPresets } from '../../temporal/presets';
+import { Progress } from '../progress';
+import type { PublishProviderInput, PublishProviderResult } from '../types';
+
+const catalog = proxyActivities<ReturnType<typeof createCatalogActivities>>(activityPresets.short);
+const records = proxyActivities<ReturnType<typeof createProviderActivities>>(activityPresets.short);
+const artifacts = proxyActivities<ReturnType<typeof createProviderActivities>>(activityPresets.artifact);
+
+/**
+ * Publishes one provider version from staged goreleaser release files.
+ * Workflow ID: `provider-publish:<namespace>/<type>/<version>`.
+ * Fails with `VersionExists`, or `InvalidArtifact` for a missing/armored/wrong-key/tampered signature, a zip
+ * whose sha256 is not in SHA256SUMS, or a zip with the wrong layout. Nothing is recorded unless all pass.
+ */
+export async function publishProvider(input: PublishProviderInput): Promise<PublishProviderResult> {
+  const progress = new Progress([
+    { id: 'check', title: 'Check the version is new' },
+    { id: 'signature', title: 'Verify the SHA256SUMS signature' },
+    { id: 'packages', title: 'Verify every package and compute hashes' },
+    { id: 'store', title: 'Store the release files' },
+    { id: 'record', title: 'Record the version and platforms' },
+    { id: 'announce', title: 'Refresh the registry' },
+  ]);
+  const staged = [input.shasums.key, input.signature.key, ...input.zips.map((z) => z.key)];
+  try {
+    await progress.run('check', () => records.assertProviderVersionAbsent({ provider: input.provider, version: input.version }));
+    const verified = await progress.run('signature', () =>
+      artifacts.verifyProviderRelease({
+        provider: input.provider,
+        version: input.version,
+        shasums: input.shasums,
+        signature: input.signature,
+        zips: input.zips,
+      }),
+    );
+    const packages = await progress.run('packages', () =>
+      Promise.all(
+        input.zips.map((zip) =>
+          artifacts.inspectProviderPackage({
+            provider: input.provider,
+            version: input.version,
+            zip,
+            expectedSha256: verified.expected[zip.filename]!,
+          }),
+        ),
+      ),
+    );
+    const stored = await progress.run('store', async () => {
+      const [shasums, signature, ...zips] = await Promise.all([
+        artifacts.storeReleaseFile({ stagingKey: input.shasums.key, extension: '.txt' }),
+        artifacts.storeReleaseFile({ stagingKey: input.signature.key, extension: '.sig' }),
+        ...packages.map((p, i) => artifacts.storeReleaseFile({ stagingKey: input.zips[i]!.key, sha256: p.sha256, extension: '.zip' })),
+      ]);
+      return { shasums: shasums!, signature: signature!, zips };
+    });
+    const recorded = await progress.run('record', () =>
+      records.recordProviderVersion({
+        provider: input.provider,
+        version: input.version,
+        protocols: input.protocols,
+        shasums: { filename: input.shasums.filename, blobKey: stored.shasums.blobKey },
+        signatureKey: stored.signature.blobKey,
+        signingKeyId: verified.keyId,
+        packages: packages.map((p, i) => ({ ...p, blobKey: stored.zips[i]!.blobKey })),
+        workflowId: workflowInfo().workflowId,
+        publishedBy: input.publishedBy,
+      }),
+    );
+    await progress.run('announce', () =>
+      catalog.announceCatalogChange({ kind: 'provider', namespace: input.provider.namespace, name: input.provider.type }),
+    );
+    return {
+      provider: input.provider,
+      version: input.version,
+      versionId: recorded.versionId,
+      signingKeyId: verified.keyId,
+      platforms: packages.map((p) => ({ os: p.os, arch: p.arch, sha256: p.sha256, h1: p.h1 })),
+      publishedAt: recorded.publishedAt,
+    };
+  } finally {
+    await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys: staged }));
+  }
+}
