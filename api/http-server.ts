@@ -52,7 +52,7 @@ export async function startApiServer(input: {
       db: input.db,
       storage: input.storage,
       publicUrl: config.publicUrl,
-      publicHost: new URL(config.publicUrl).host,
+      mirrorHosts: new Set([new URL(config.publicUrl).host.toLowerCase(), ...config.mirrorHostnames]),
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
     },
     cache,

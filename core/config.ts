@@ -32,6 +32,7 @@ const schema = z
     STRATA_MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(10_000),
     STRATA_EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
     STRATA_SERVE_WEB: bool.default(true),
+    STRATA_MIRROR_HOSTNAMES: z.string().default(''),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => Boolean(c.STRATA_TLS_CERT) === Boolean(c.STRATA_TLS_KEY), {
@@ -67,6 +68,12 @@ export interface Config {
   };
   embeddedPostgresPort: number;
   serveWeb: boolean;
+  /**
+   * Hostnames (besides the public URL's host) under which the network mirror serves hosted providers. Clients
+   * cannot ask a mirror for a `host:port` origin (they fail to parse the relative URL), so a registry on a
+   * non-default port needs a port-less alias here.
+   */
+  mirrorHostnames: string[];
   logLevel: string;
 }
 
@@ -111,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     embeddedPostgresPort: e.STRATA_EMBEDDED_PG_PORT,
     serveWeb: e.STRATA_SERVE_WEB,
+    mirrorHostnames: e.STRATA_MIRROR_HOSTNAMES.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -7,8 +7,8 @@ export interface ProtocolContext {
   db: Db;
   storage: BlobStorage;
   publicUrl: string;
-  /** `host[:port]` of the public URL: the network mirror serves hosted providers under it. */
-  publicHost: string;
+  /** Lowercased origin hostnames the network mirror serves hosted providers under (the public host, aliases). */
+  mirrorHosts: Set<string>;
   signedUrlTtlSeconds: number;
 }
 

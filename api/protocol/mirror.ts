@@ -4,8 +4,8 @@ import { urlSigner, type ProtocolContext } from './context';
 import { protocolError } from './errors';
 
 function notHere(ctx: ProtocolContext, hostname: string, a: ProviderAddress, tag: string[]): CachedResponse | null {
-  if (hostname.toLowerCase() !== ctx.publicHost.toLowerCase()) {
-    return protocolError(404, 'not_found', `this mirror serves providers of ${ctx.publicHost}, not ${hostname}`, tag);
+  if (!ctx.mirrorHosts.has(hostname.toLowerCase())) {
+    return protocolError(404, 'not_found', `this mirror serves providers of ${[...ctx.mirrorHosts].join(', ')}, not ${hostname}`, tag);
   }
   return null;
 }

@@ -1,0 +1,16 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const script = (name: string) => fileURLToPath(new URL(`../tools/${name}`, import.meta.url));
+
+async function runScript(name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', [script(name)], { maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 });
+  return stdout.trim().split('\n').pop()!;
+}
+
+/** Path of a real OpenTofu CLI built from its Go module (cached after the first build). */
+export const tofuBinary = () => runScript('build-tofu.sh');
+
+/** Path of a real Terraform CLI: on PATH, or built from its Go module (cached). */
+export const terraformBinary = () => runScript('build-terraform.sh');

@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { startApiServer, type RunningApi } from '../../api/http-server';
+import { ensureBootstrapToken } from '../../core/auth/bootstrap';
+import { loadConfig, type Config } from '../../core/config';
+import { createDb, migrateLatest, type Db } from '../../core/db/knex';
+import { createLogger } from '../../core/log';
+import { createStorage, extractLimits } from '../../core/runtime';
+import type { BlobStorage } from '../../core/storage/storage';
+import { connectClient, registerSearchAttributes } from '../../temporal/connection';
+import { bundleWorkflows, createWorker } from '../../temporal/create-worker';
+import { freePort } from './ports';
+import { createTestCertificates, type TestCertificates } from './tls';
+
+/** A port-less origin hostname the test platforms' network mirror also serves hosted providers under. */
+export const MIRROR_ALIAS = 'registry.strata.test';
+
+let bundle: Promise<WorkflowBundle> | null = null;
+/** One workflow bundle per test process (bundling takes a second or two). */
+export function sharedBundle(): Promise<WorkflowBundle> {
+  return (bundle ??= bundleWorkflows());
+}
+
+/** A fresh database on the run's PostgreSQL, migrated. */
+export async function createTestDatabase(): Promise<{ url: string; db: Db }> {
+  const adminUrl = inject('postgresUrl');
+  const name = `strata_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = adminUrl.replace(/\/[^/]+$/, `/${name}`);
+  const db = createDb(url, { poolMax: 5 });
+  await migrateLatest(db);
+  return { url, db };
+}
+
+export interface Platform {
+  config: Config;
+  /** Base URL to call (the public URL). */
+  url: string;
+  token: string;
+  db: Db;
+  databaseUrl: string;
+  storage: BlobStorage;
+  temporal: Client;
+  certificates: TestCertificates | null;
+  dataDir: string;
+  api: RunningApi;
+  /** Stops the worker (to simulate a crash or an outage) and starts a new one. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole platform in this test process, on real components: its own database on the run's PostgreSQL, the
+ * run's Temporal dev server with a task queue of its own, a real worker, and the API on a free loopback port
+ * (HTTPS with a throw-away CA when `tls` is set).
+ */
+export async function startPlatform(options: { tls?: boolean; env?: Record<string, string> } = {}): Promise<Platform> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'strata-platform-'));
+  const certificates = options.tls ? await createTestCertificates(dataDir) : null;
+  const port = await freePort();
+  const { url: databaseUrl, db } = await createTestDatabase();
+  const token = `strata_test_${randomBytes(16).toString('hex')}`;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    STRATA_PUBLIC_URL: `${certificates ? 'https' : 'http'}://127.0.0.1:${port}`,
+    STRATA_DATA_DIR: dataDir,
+    STRATA_BOOTSTRAP_TOKEN: token,
+    STRATA_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    STRATA_TASK_QUEUE: `strata-test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'silent',
+    STRATA_MIRROR_HOSTNAMES: MIRROR_ALIAS,
+    ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile } : {}),
+    ...options.env,
+  });
+  const log = createLogger({ level: config.logLevel });
+  const storage = createStorage(config, config.signingSecret!);
+  const temporal = await connectClient({ address: config.temporal.address!, namespace: config.temporal.namespace });
+  await registerSearchAttributes(temporal, config.temporal.namespace);
+  await ensureBootstrapToken(db, { configured: token, file: join(dataDir, 'bootstrap-token') });
+
+  let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
+  const startWorker = async () => {
+    const { worker, connection } = await createWorker({
+      address: config.temporal.address!,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { db, storage, limits: extractLimits(config) },
+      workflowBundle: await sharedBundle(),
+    });
+    running = { worker, connection, done: worker.run() };
+  };
+  const stopWorker = async () => {
+    if (!running) return;
+    const r = running as { worker: Worker; connection: NativeConnection; done: Promise<void> };
+    running = null;
+    r.worker.shutdown();
+    await r.done;
+    await r.connection.close();
+  };
+  await startWorker();
+  const api = await startApiServer({ config, db, databaseUrl, storage, signingSecret: config.signingSecret!, temporal, log });
+
+  return {
+    config,
+    url: config.publicUrl,
+    token,
+    db,
+    databaseUrl,
+    storage,
+    temporal,
+    certificates,
+    dataDir,
+    api,
+    stopWorker,
+    startWorker,
+    close: async () => {
+      await api.close();
+      await stopWorker();
+      await temporal.connection.close();
+      await db.destroy();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

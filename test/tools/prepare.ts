@@ -1,0 +1,19 @@
+import { ensureTemporalCli } from '../../temporal/dev-server';
+import { providerBinaries } from '../fixtures/provider-release';
+import { terraformBinary, tofuBinary } from '../harness/cli-tools';
+
+// Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
+// the Temporal CLI, OpenTofu and Terraform CLIs, and a real provider binary for two platforms. Sequential on
+// purpose: two Go builds at once on a 2-core machine are slower than one after the other.
+const started = Date.now();
+const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const t = Date.now();
+  const out = await fn();
+  console.log(`prepare: ${name} ready in ${((Date.now() - t) / 1000).toFixed(1)}s -> ${JSON.stringify(out)}`);
+  return out;
+};
+await step('temporal CLI', () => ensureTemporalCli());
+await step('tofu', tofuBinary);
+await step('provider binaries', async () => (await providerBinaries()).map((b) => `${b.os}_${b.arch}`));
+await step('terraform', terraformBinary);
+console.log(`prepare: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
