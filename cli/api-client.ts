@@ -69,6 +69,9 @@ function apiError(res: Response, text: string): ApiError {
 }
 
 function unreachable(baseUrl: string, err: unknown): CliError {
+  // A streamed body that failed (a file vanished while packing) is our own error, not the network's.
+  if (err instanceof CliError) return err;
+  if ((err as { cause?: unknown }).cause instanceof CliError) return (err as { cause: CliError }).cause;
   // fetch throws a bare "fetch failed" TypeError; the reason is in its cause.
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   const reason = cause?.message ?? (err as Error).message;

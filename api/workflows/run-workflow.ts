@@ -43,7 +43,9 @@ export async function startBusinessWorkflow<A>(
 
 /** Turns a workflow's failure into the domain error the API answers with (409, 422, 400), or rethrows. */
 export function failureToDomainError(err: unknown): DomainError | null {
-  const cause = err instanceof WorkflowFailedError ? err.cause : err;
+  // The ApplicationFailure thrown by an activity arrives wrapped: WorkflowFailedError → ActivityFailure → it.
+  let cause: unknown = err;
+  while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
   if (!(cause instanceof ApplicationFailure)) return null;
   const details = (cause.details?.[0] ?? {}) as Partial<FailureDetails>;
   const message = cause.message;

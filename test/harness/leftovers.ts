@@ -1,0 +1,27 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Platform } from './platform';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** What a failed publish could leave behind: staged uploads, stored blobs, catalogue rows. */
+export async function leftovers(platform: Platform) {
+  const [modules, moduleVersions, providers, providerVersions] = await Promise.all(
+    ['modules', 'module_versions', 'providers', 'provider_versions'].map(async (t) =>
+      Number(((await platform.db(t).count({ n: '*' })) as [{ n: string }])[0].n),
+    ),
+  );
+  return {
+    staged: await filesUnder(join(platform.config.storage.dir, 'staging')),
+    blobs: await filesUnder(join(platform.config.storage.dir, 'sha256')),
+    rows: { modules, moduleVersions, providers, providerVersions },
+  };
+}
