@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** A child process in its own process group, with the tail of its output kept for error messages. */
+export interface Child {
+  process: ChildProcess;
+  /** The last few KiB the child wrote to stdout/stderr. */
+  output(): string;
+  /** Resolves with the exit code once the child has exited. */
+  exited: Promise<number | null>;
+  /**
+   * Sends `signal` to the whole group (as Ctrl-C in a terminal does), then SIGKILL after `graceMs`.
+   * Resolves true when it stopped on its own within the grace period.
+   */
+  stop(signal: NodeJS.Signals, graceMs: number): Promise<boolean>;
+}
+
+const TAIL = 8 * 1024;
+
+export function spawnChild(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Child {
+  // Detached: the child leads its own group, so the platform's PostgreSQL and Temporal can be signalled with it.
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString('utf8')).slice(-TAIL));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitedYet = false;
+  void exited.then(() => (exitedYet = true));
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+
+  return {
+    process: child,
+    output: () => tail,
+    exited,
+    stop: async (signal, graceMs) => {
+      if (exitedYet) return true;
+      signalGroup(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      // Grandchildren may outlive a clean exit of the leader; they belong to us, so make sure they are gone.
+      signalGroup('SIGKILL');
+      if (!inTime) await exited;
+      return inTime;
+    },
+  };
+}
