@@ -48,9 +48,9 @@ export async function main(argv: string[], io: Io, env: CliEnv): Promise<number>
       io.out(overview(inGroup));
       return 0;
     }
-    const known = inGroup.length > 0 ? inGroup : commands;
-    const what = inGroup.length > 0 ? (action === undefined ? `"${group}" needs a command` : `unknown command "${group} ${action}"`) : `unknown command "${group}"`;
-    io.err(`strata: ${what}\n\n${overview(known)}`);
+    let what = `unknown command "${group}"`;
+    if (inGroup.length > 0) what = action === undefined ? `"${group}" needs a command` : `unknown command "${group} ${action}"`;
+    io.err(`strata: ${what}\n\n${overview(inGroup.length > 0 ? inGroup : commands)}`);
     return 2;
   }
 

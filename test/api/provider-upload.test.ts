@@ -55,7 +55,7 @@ async function release(version: string, signer = key) {
 
 async function upload(namespace: string, version: string, files: { name: string; bytes: Buffer }[], fields: Record<string, string> = {}) {
   const form = new FormData();
-  for (const f of files) form.append('file', new Blob([f.bytes]), f.name);
+  for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)]), f.name);
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   return call(`/api/v1/providers/${namespace}/demo/${version}?wait=true`, { method: 'POST', body: form });
 }

@@ -41,7 +41,7 @@ beforeAll(async () => {
   expect(added.status, added.body.toString()).toBe(201);
   const release = await writeProviderRelease({ dir: join(work, 'dist'), type, version, binaries: await providerBinaries(), key });
   const form = new FormData();
-  for (const file of release.files) form.append('file', new Blob([await readFile(file)]), basename(file));
+  for (const file of release.files) form.append('file', new Blob([new Uint8Array(await readFile(file))]), basename(file));
   const published = await call(`/api/v1/providers/${namespace}/${type}/${version}?wait=true`, { method: 'POST', body: form });
   expect(published.status, published.body.toString()).toBe(201);
   strataHashes = published.json().platforms;
