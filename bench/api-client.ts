@@ -10,7 +10,7 @@ export class BenchApi {
     const res = await fetch(`${this.url}/api/v1/modules/${address.namespace}/${address.name}/${address.system}/${version}?wait=true`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/gzip' },
-      body: archive,
+      body: new Uint8Array(archive),
     });
     await expectStatus(res, 201, `publish module ${address.namespace}/${address.name}/${address.system} ${version}`);
   }
@@ -27,7 +27,7 @@ export class BenchApi {
   /** Uploads goreleaser release files as multipart/form-data and waits for the publish workflow. */
   async publishProvider(namespace: string, type: string, version: string, files: { name: string; bytes: Buffer }[]): Promise<void> {
     const form = new FormData();
-    for (const file of files) form.append('files', new Blob([file.bytes]), file.name);
+    for (const file of files) form.append('files', new Blob([new Uint8Array(file.bytes)]), file.name);
     const res = await fetch(`${this.url}/api/v1/providers/${namespace}/${type}/${version}?wait=true`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}` },

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import type { LoadSettings } from './load';
+
+export interface BenchOptions extends LoadSettings {
+  publishes: number;
+  /** Write V8 CPU profiles of the platform's Node processes (`--cpu-prof`) to this run's results folder. */
+  profile: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--duration 8] [--warmup 2] [--connections 50] [--publishes 20] [--profile]`;
+
+/** Command-line options of `npm run bench`; every one has the default the targets were set for. */
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string', default: '8' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '50' },
+      publishes: { type: 'string', default: '20' },
+      profile: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const positive = (name: string, raw: string) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, got ${raw}\n${USAGE}`);
+    return n;
+  };
+  return {
+    durationSeconds: positive('duration', values.duration),
+    warmupSeconds: positive('warmup', values.warmup),
+    connections: positive('connections', values.connections),
+    publishes: positive('publishes', values.publishes),
+    profile: values.profile,
+  };
+}

@@ -1,0 +1,118 @@
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BenchApi } from './api-client';
+import { startBaseline } from './baseline-process';
+import type { Child } from './child';
+import { measure, type LoadResult, type Target } from './load';
+import { parseOptions } from './options';
+import { measurePublishLatency } from './publish-latency';
+import { startPlatform, type RunningPlatform } from './platform-process';
+import { formatReport, summariseBaseline, writeReport, type BenchReport } from './report';
+import { seedCatalogue } from './seed';
+import { protocolTargets } from './targets';
+import { judgeEndpoint, judgeListingGrowth, judgePublish, THRESHOLDS } from './verdicts';
+
+/**
+ * `npm run bench`: starts the real platform (`npm start`'s embedded default) and a bare `node:http` baseline as
+ * separate processes, seeds the catalogue through the API, loads each protocol read endpoint in turn, times
+ * publishes, and prints every result as a ratio to the baseline measured in the same run.
+ */
+const options = parseOptions(process.argv.slice(2));
+const repoDir = fileURLToPath(new URL('..', import.meta.url));
+const startedAt = new Date().toISOString();
+const loadavgStart = loadavg();
+const workDir = await mkdtemp(join(tmpdir(), 'strata-bench-'));
+// mkdtemp makes it 0700; as root the embedded PostgreSQL runs as `postgres` and must reach the data dir inside.
+await chmod(workDir, 0o755);
+const profileDir = options.profile ? join(tmpdir(), 'strata-bench', `profiles-${startedAt.replace(/[:.]/g, '-')}`) : null;
+const say = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+let platform: RunningPlatform | null = null;
+let baseline: { url: string; child: Child } | null = null;
+
+async function cleanUp(): Promise<{ clean: boolean; ms: number } | null> {
+  await baseline?.child.stop('SIGTERM', 5000);
+  baseline = null;
+  let shutdown = null;
+  if (platform) {
+    const started = performance.now();
+    const clean = await platform.stop();
+    shutdown = { clean, ms: Math.round(performance.now() - started) };
+    platform = null;
+  }
+  await rm(workDir, { recursive: true, force: true });
+  return shutdown;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    say(`${signal}: stopping the platform`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  if (profileDir) await mkdir(profileDir, { recursive: true });
+  say('starting the platform: npx tsx temporal/dev-all.ts');
+  platform = await startPlatform({
+    repoDir,
+    dataDir: join(workDir, 'data'),
+    nodeOptions: profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined,
+  });
+  const api = new BenchApi(platform.url, platform.token);
+  say('seeding: a 5-version module, a 1,000-version module and the signed hashicorp/time release');
+  await seedCatalogue(platform, api, workDir);
+  baseline = await startBaseline(repoDir);
+
+  const run = async (target: Target): Promise<LoadResult> => {
+    say(`loading ${target.label} (${target.url})`);
+    return measure(target, options);
+  };
+  // The baseline runs before the first target and after every target: each endpoint is compared with the mean
+  // of the two baseline runs around it, so a machine that gets busier or quieter mid-run skews no ratio.
+  const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, ok: [200] };
+  const baselineRuns = [await run(baselineTarget)];
+  const endpointResults: { result: LoadResult; baselineReqPerSec: number }[] = [];
+  for (const target of protocolTargets(platform.url, platform.publicUrl)) {
+    const result = await run(target);
+    const before = baselineRuns[baselineRuns.length - 1]!;
+    const after = await run(baselineTarget);
+    baselineRuns.push(after);
+    endpointResults.push({ result, baselineReqPerSec: (before.reqPerSec + after.reqPerSec) / 2 });
+  }
+  say(`publishing ${options.publishes} small modules one after another`);
+  const publish = await measurePublishLatency(api, options.publishes);
+
+  const shutdown = await cleanUp();
+  const endpoints = endpointResults.map(({ result, baselineReqPerSec }) => ({
+    ...result,
+    baselineReqPerSec,
+    ...judgeEndpoint(result, baselineReqPerSec),
+  }));
+  const byId = (id: string) => endpointResults.find((r) => r.result.id === id)!.result;
+  const listingGrowth = judgeListingGrowth(byId('module-versions'), byId('module-versions-1000'));
+  const publishVerdict = { ...publish, ...judgePublish(publish) };
+  const report: BenchReport = {
+    startedAt,
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgStart, loadavgEnd: loadavg() },
+    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, publishes: options.publishes },
+    thresholds: THRESHOLDS,
+    baseline: summariseBaseline(baselineRuns),
+    endpoints,
+    listingGrowth,
+    publish: publishVerdict,
+    pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass,
+  };
+  process.stdout.write(`\n${formatReport(report)}\n\n`);
+  if (shutdown) {
+    process.stdout.write(`platform stopped with SIGINT in ${shutdown.ms} ms${shutdown.clean ? '' : ' — did NOT stop within 20 s, killed'}\n`);
+  }
+  process.stdout.write(`results: ${await writeReport(report)}\n`);
+  if (profileDir) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${profileDir}\n`);
+} catch (err) {
+  say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  await cleanUp();
+  process.exitCode = 1;
+}
