@@ -27,8 +27,11 @@ const STOP_GRACE_MS = 20_000;
 export async function startPlatform(input: {
   repoDir: string;
   dataDir: string;
-  /** Extra NODE_OPTIONS for the platform (e.g. `--cpu-prof`). */
-  nodeOptions?: string;
+  /**
+   * Node flags such as `--cpu-prof`. Node 20 refuses them in NODE_OPTIONS, so with flags the launcher is
+   * `node <flags> --import tsx temporal/dev-all.ts` — the same program without the npx/tsx wrapper processes.
+   */
+  nodeArgs?: string[];
 }): Promise<RunningPlatform> {
   await mkdir(input.dataDir, { recursive: true });
   // As root the embedded PostgreSQL runs as the `postgres` user, which must be able to reach its directory.
@@ -48,9 +51,10 @@ export async function startPlatform(input: {
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   delete env.STRATA_PUBLIC_URL;
-  if (input.nodeOptions) env.NODE_OPTIONS = [env.NODE_OPTIONS, input.nodeOptions].filter(Boolean).join(' ');
 
-  const child = spawnChild('npx', ['tsx', 'temporal/dev-all.ts'], { cwd: input.repoDir, env });
+  const child = input.nodeArgs?.length
+    ? spawnChild(process.execPath, [...input.nodeArgs, '--import', 'tsx', 'temporal/dev-all.ts'], { cwd: input.repoDir, env })
+    : spawnChild('npx', ['tsx', 'temporal/dev-all.ts'], { cwd: input.repoDir, env });
   const url = `http://127.0.0.1:${port}`;
   const platform: RunningPlatform = {
     url,

@@ -10,12 +10,29 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; node: string; loadavgStart: number[]; loadavgEnd: number[] };
   settings: LoadSettings & { publishes: number };
   thresholds: typeof THRESHOLDS;
-  /** The bare `node:http` server, measured first and last; ratios use the mean of both runs. */
-  baseline: { runs: LoadResult[]; reqPerSec: number; driftPct: number };
-  endpoints: (LoadResult & { ratio: number; pass: boolean; misses: string[] })[];
+  /** The bare `node:http` server, measured before the first endpoint and after each one. */
+  baseline: BaselineSummary;
+  /** `baselineReqPerSec`: the mean of the two baseline runs around this endpoint, which `ratio` divides by. */
+  endpoints: (LoadResult & { baselineReqPerSec: number; ratio: number; pass: boolean; misses: string[] })[];
   listingGrowth: ListingGrowth;
   publish: PublishLatency & Verdict;
+  /** How `npm start` reacted to Ctrl-C (SIGINT to its process group) at the end; null if it was not running. */
+  shutdown: { clean: boolean; ms: number } | null;
   pass: boolean;
+}
+
+export interface BaselineSummary {
+  runs: LoadResult[];
+  /** Mean over the runs. */
+  reqPerSec: number;
+  /** (max − min) / mean of the runs' req/s: how steady the machine was during the benchmark. */
+  spreadPct: number;
+}
+
+export function summariseBaseline(runs: LoadResult[]): BaselineSummary {
+  const rates = runs.map((r) => r.reqPerSec);
+  const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+  return { runs, reqPerSec: mean, spreadPct: (100 * (Math.max(...rates) - Math.min(...rates))) / mean };
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -28,21 +45,26 @@ function table(rows: string[][]): string {
 
 /** The human summary: one row per endpoint, then the listing-growth and publish checks. */
 export function formatReport(r: BenchReport): string {
-  const header = ['target', 'req/s', '× baseline', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
-  const baselineRows = r.baseline.runs.map((b, i) => [
-    `${b.label} (${i === 0 ? 'first' : 'last'})`,
+  const header = ['target', 'req/s', 'baseline req/s', '× baseline', 'mean ms', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
+  const b = r.baseline;
+  const baselineRow = [
+    `bare node:http (${b.runs.length} runs)`,
     fmt(b.reqPerSec),
-    (b.reqPerSec / r.baseline.reqPerSec).toFixed(2),
-    String(b.p50),
-    String(b.p99),
+    `${fmt(Math.min(...b.runs.map((x) => x.reqPerSec)))}–${fmt(Math.max(...b.runs.map((x) => x.reqPerSec)))}`,
+    '1.00',
+    fmt(b.runs.reduce((sum, x) => sum + x.mean, 0) / b.runs.length, 2),
+    String(Math.max(...b.runs.map((x) => x.p50))),
+    String(Math.max(...b.runs.map((x) => x.p99))),
     '',
-    String(b.errors + b.failures),
+    String(b.runs.reduce((sum, x) => sum + x.errors + x.failures, 0)),
     '',
-  ]);
+  ];
   const endpointRows = r.endpoints.map((e) => [
     e.label,
     fmt(e.reqPerSec),
+    fmt(e.baselineReqPerSec),
     e.ratio.toFixed(2),
+    fmt(e.mean, 2),
     String(e.p50),
     String(e.p99),
     fmt(e.coldMs, 1),
@@ -53,18 +75,22 @@ export function formatReport(r: BenchReport): string {
   const p = r.publish;
   const t = r.thresholds;
   const misses = [...r.endpoints, g, p].filter((v) => !v.pass).map((v) => `  ${v.id}: ${v.misses.join('; ')}`);
+  const shutdown = r.shutdown
+    ? `npm start stopped on SIGINT in ${fmt(r.shutdown.ms)} ms${r.shutdown.clean ? '' : ' — it did NOT stop within 20 s and was killed'}`
+    : '';
   return [
     `Strata protocol benchmark — ${r.settings.connections} connections, ${r.settings.durationSeconds} s per target after ${r.settings.warmupSeconds} s warm-up`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadavgStart.map((l) => l.toFixed(2)).join(' ')} at start`,
-    `targets: ≥ ${t.minThroughputRatio}× baseline req/s, p99 < ${t.maxP99Ms} ms, no errors`,
+    `targets: ≥ ${t.minThroughputRatio}× the baseline's req/s (baseline = mean of the runs just before and after), p99 < ${t.maxP99Ms} ms, no errors`,
     '',
-    table([header, ...baselineRows, ...endpointRows]),
+    table([header, baselineRow, ...endpointRows]),
     '',
-    `baseline drift between first and last run: ${r.baseline.driftPct.toFixed(1)}% (large drift means the machine was busy; rerun)`,
-    `1,000 versions vs ${'small'} module listing: mean latency ${g.meanRatio.toFixed(2)}× (p50 ${g.p50Ratio.toFixed(2)}×, p99 ${g.p99Ratio.toFixed(2)}×), ` +
+    `baseline spread over its ${b.runs.length} runs: ${b.spreadPct.toFixed(0)}% (a large spread means other work shared the machine; rerun on a quiet one)`,
+    `1,000 versions vs 5 versions listing: mean latency ${g.meanRatio.toFixed(2)}× (p50 ${g.p50Ratio.toFixed(2)}×, p99 ${g.p99Ratio.toFixed(2)}×), ` +
       `throughput ${g.throughputRatio.toFixed(2)}× — target mean ≤ ${t.maxLargeListingLatencyRatio}× and p99 < ${t.maxP99Ms} ms: ${g.pass ? 'PASS' : 'MISS'}`,
     `publish (upload → listed), ${p.samples.length} sequential small modules: p50 ${fmt(p.p50)} ms, p90 ${fmt(p.p90)} ms, max ${fmt(p.max)} ms ` +
       `— target p50 < ${t.maxPublishP50Ms} ms: ${p.pass ? 'PASS' : 'MISS'}`,
+    shutdown,
     '',
     r.pass ? 'all targets met' : `missed:\n${misses.join('\n')}`,
   ].join('\n');

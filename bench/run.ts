@@ -55,11 +55,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 try {
   if (profileDir) await mkdir(profileDir, { recursive: true });
-  say('starting the platform: npx tsx temporal/dev-all.ts');
+  say(`starting the platform: ${profileDir ? 'node --cpu-prof --import tsx' : 'npx tsx'} temporal/dev-all.ts`);
   platform = await startPlatform({
     repoDir,
     dataDir: join(workDir, 'data'),
-    nodeOptions: profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : undefined,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined,
   });
   const api = new BenchApi(platform.url, platform.token);
   say('seeding: a 5-version module, a 1,000-version module and the signed hashicorp/time release');
@@ -103,12 +103,10 @@ try {
     endpoints,
     listingGrowth,
     publish: publishVerdict,
+    shutdown,
     pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass,
   };
   process.stdout.write(`\n${formatReport(report)}\n\n`);
-  if (shutdown) {
-    process.stdout.write(`platform stopped with SIGINT in ${shutdown.ms} ms${shutdown.clean ? '' : ' — did NOT stop within 20 s, killed'}\n`);
-  }
   process.stdout.write(`results: ${await writeReport(report)}\n`);
   if (profileDir) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${profileDir}\n`);
 } catch (err) {

@@ -43,6 +43,11 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** `module publish` arguments for acme/<name>/aws at `version`. */
+const publish = (dir: string, name: string, version: string, ...extra: string[]) => [
+  'module', 'publish', dir, '--namespace', 'acme', '--name', name, '--system', 'aws', '--version', version, ...extra,
+];
+
 async function moduleDir(name: string): Promise<string> {
   const dir = join(work, name);
   await mkdir(join(dir, 'modules', 'subnet'), { recursive: true });
@@ -69,7 +74,7 @@ describe('strata against a running platform', () => {
 
   it('publishes a module directory, then refuses the same version again', async () => {
     const dir = await moduleDir('vpc');
-    const run = await strata(platform, ['module', 'publish', dir, '--namespace', 'acme', '--name', 'vpc', '--system', 'aws', '--version', '1.0.0']);
+    const run = await strata(platform, publish(dir, 'vpc', '1.0.0'));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // The registry stored exactly the archive this tree packs to: same bytes, streamed intact.
@@ -81,7 +86,7 @@ describe('strata against a running platform', () => {
     expect(versions.status).toBe(200);
     expect(versions.json().modules[0].versions).toEqual([{ version: '1.0.0' }]);
 
-    const again = await strata(platform, ['module', 'publish', dir, '--namespace', 'acme', '--name', 'vpc', '--system', 'aws', '--version', '1.0.0']);
+    const again = await strata(platform, publish(dir, 'vpc', '1.0.0'));
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
     expect(again.stderr).toMatch(/already published.*\[version_exists, HTTP 409\]/);
@@ -89,7 +94,7 @@ describe('strata against a running platform', () => {
 
   it('with --no-wait prints the workflow to follow, and --json the API answer', async () => {
     const dir = await moduleDir('network');
-    const run = await strata(platform, ['module', 'publish', dir, '--namespace', 'acme', '--name', 'network', '--system', 'aws', '--version', '2.0.0', '--no-wait']);
+    const run = await strata(platform, publish(dir, 'network', '2.0.0', '--no-wait'));
     expect(run.code).toBe(0);
     const statusUrl = /status\s+(\S+)/.exec(run.stdout)?.[1];
     expect(run.stdout).toMatch(/workflow\s+\S+/);
@@ -102,14 +107,14 @@ describe('strata against a running platform', () => {
     expect(status).toBe('completed');
     expect((await call('/v1/modules/acme/network/aws/versions', { token: null })).json().modules[0].versions).toEqual([{ version: '2.0.0' }]);
 
-    const json = await strata(platform, ['module', 'publish', dir, '--namespace', 'acme', '--name', 'network', '--system', 'aws', '--version', '2.0.1', '--json']);
+    const json = await strata(platform, publish(dir, 'network', '2.0.1', '--json'));
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ version: '2.0.1', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('reports the API’s code for a rejected request, and usage errors with exit code 2', async () => {
     const dir = await moduleDir('bad');
-    const badVersion = await strata(platform, ['module', 'publish', dir, '--namespace', 'acme', '--name', 'bad', '--system', 'aws', '--version', 'v1.0.0']);
+    const badVersion = await strata(platform, publish(dir, 'bad', 'v1.0.0'));
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toContain('[invalid_version, HTTP 400]');
 

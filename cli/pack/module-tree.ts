@@ -49,7 +49,8 @@ async function walk(root: string, prefix: string, out: TreeEntry[]): Promise<voi
     }
     if (dirent.isSymbolicLink()) {
       throw new CliError(
-        `${name} is a symbolic link: the registry accepts only regular files and directories. Replace it with a copy of what it points to, or move it out of the module`,
+        `${name} is a symbolic link: the registry accepts only regular files and directories. ` +
+          'Replace it with a copy of what it points to, or move it out of the module',
       );
     }
     if (dirent.isDirectory()) {
@@ -73,6 +74,8 @@ async function walk(root: string, prefix: string, out: TreeEntry[]): Promise<voi
 export async function readModuleTree(dir: string): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
   await walk(dir, '', entries);
-  if (!entries.some((e) => e.type === 'file')) throw new CliError(`nothing to publish: ${dir} has no files (after leaving out .git, .terraform, state files and .DS_Store)`);
+  if (!entries.some((e) => e.type === 'file')) {
+    throw new CliError(`nothing to publish: ${dir} has no files (after leaving out .git, .terraform, state files and .DS_Store)`);
+  }
   return entries.sort((a, b) => compareNames(a.name, b.name));
 }

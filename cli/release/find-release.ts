@@ -29,14 +29,16 @@ export async function findProviderRelease(dir: string, wanted: { type?: string; 
     .map((name) => SHASUMS.exec(name))
     .filter((m): m is RegExpExecArray => m !== null)
     .filter((m) => (!wanted.type || m[1] === wanted.type) && (!wanted.version || m[2] === wanted.version));
-  const filter = [wanted.type && `type ${wanted.type}`, wanted.version && `version ${wanted.version}`].filter(Boolean).join(' and ');
   if (candidates.length === 0) {
+    const filter = [wanted.type && `type ${wanted.type}`, wanted.version && `version ${wanted.version}`].filter(Boolean).join(' and ');
     throw new CliError(
-      `no terraform-provider-<type>_<version>_SHA256SUMS file${filter ? ` for ${filter}` : ''} in ${dir}: point at goreleaser's dist/ directory after a release build`,
+      `no terraform-provider-<type>_<version>_SHA256SUMS file${filter ? ` for ${filter}` : ''} in ${dir}: ` +
+        "point at goreleaser's dist/ directory after a release build",
     );
   }
   if (candidates.length > 1) {
-    throw new CliError(`${dir} holds several releases (${candidates.map((m) => m[0]).join(', ')}): choose one with --type and --version`);
+    const names = candidates.map((m) => m[0]).join(', ');
+    throw new CliError(`${dir} holds several releases (${names}): choose one with --type and --version`);
   }
   const match = candidates[0]!;
   const [shasums, type, version] = [match[0], match[1]!, match[2]!];
