@@ -9,6 +9,7 @@ import { createStorage, extractLimits, resolveSigningSecret } from '../core/runt
 import { startApiServer } from '../api/http-server';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
+import { installTemporalLogging } from './logging';
 import { startTemporalDevServer } from './dev-server';
 
 /**
@@ -18,6 +19,7 @@ import { startTemporalDevServer } from './dev-server';
  */
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, name: 'strata' });
+installTemporalLogging(log);
 await mkdir(config.dataDir, { recursive: true });
 const stops: (() => Promise<unknown>)[] = [];
 

@@ -4,10 +4,12 @@ import { createLogger } from '../core/log';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
+import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, name: 'strata-worker' });
+installTemporalLogging(log);
 if (!config.databaseUrl || !config.temporal.address) {
   log.fatal('the worker process needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default)');
   process.exit(2);
