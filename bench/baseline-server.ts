@@ -1,18 +1,23 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BASELINE_LARGE_LISTING_PATH, largeModuleVersions, versionsListing } from './catalogue';
 
 /**
  * The yardstick: a bare `node:http` server answering a fixed ~100-byte JSON, with the same keep-alive setting
- * as the registry. Run as its own process; prints `{"port": N}` once listening.
+ * as the registry. `BASELINE_LARGE_LISTING_PATH` answers the 1,000-version listing instead, to tell the cost of sending
+ * more bytes from the cost of having more versions. Run as its own process; prints `{"port": N}` once listening.
  */
-const body = Buffer.from(
-  JSON.stringify({ modules: [{ versions: [{ version: '1.0.0' }, { version: '1.1.0' }, { version: '1.2.0' }, { version: '2.0.0' }] }] }),
-);
-const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+function fixed(json: string) {
+  const body = Buffer.from(json);
+  return { body, headers: { 'content-type': 'application/json', 'content-length': String(body.length) } };
+}
+const small = fixed(versionsListing(['1.0.0', '1.1.0', '1.2.0', '2.0.0']));
+const large = fixed(versionsListing(largeModuleVersions()));
 
-const server = createServer((_req, res) => {
-  res.writeHead(200, headers);
-  res.end(body);
+const server = createServer((req, res) => {
+  const answer = req.url === BASELINE_LARGE_LISTING_PATH ? large : small;
+  res.writeHead(200, answer.headers);
+  res.end(answer.body);
 });
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {

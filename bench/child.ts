@@ -27,11 +27,12 @@ export function spawnChild(command: string, args: string[], options: { cwd: stri
   let exitedYet = false;
   void exited.then(() => (exitedYet = true));
 
-  const signalGroup = (signal: NodeJS.Signals) => {
+  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
     try {
       process.kill(-child.pid!, signal);
+      return true;
     } catch {
-      // The group is already gone.
+      return false; // the group is gone
     }
   };
 
@@ -40,18 +41,16 @@ export function spawnChild(command: string, args: string[], options: { cwd: stri
     output: () => tail,
     exited,
     stop: async (signal, graceMs) => {
-      if (exitedYet) return true;
-      signalGroup(signal);
-      let timer: NodeJS.Timeout | undefined;
-      const inTime = await Promise.race([
-        exited.then(() => true),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
-      ]);
-      clearTimeout(timer);
-      // Grandchildren may outlive a clean exit of the leader; they belong to us, so make sure they are gone.
+      if (!signalGroup(signal)) return true;
+      // npx can exit before the program it launched has finished shutting down: wait for the whole group.
+      const deadline = Date.now() + graceMs;
+      while (Date.now() < deadline) {
+        if (exitedYet && !signalGroup(0)) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       signalGroup('SIGKILL');
-      if (!inTime) await exited;
-      return inTime;
+      await exited;
+      return false;
     },
   };
 }

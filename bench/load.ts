@@ -7,6 +7,8 @@ export interface Target {
   url: string;
   /** Statuses a correct answer may have (204 for a module download). */
   ok: number[];
+  /** Checks the first answer; returns what is wrong, or null. */
+  verify?: (answer: { body: string; headers: Headers }) => string | null;
 }
 
 export interface LoadSettings {
@@ -78,5 +80,7 @@ async function probe(target: Target): Promise<number> {
   if (res.status === 200 && !(res.headers.get('content-type') ?? '').startsWith('application/json')) {
     throw new Error(`${target.label}: ${target.url} answered ${res.headers.get('content-type')}, expected application/json`);
   }
+  const problem = target.verify?.({ body, headers: res.headers });
+  if (problem) throw new Error(`${target.label}: ${target.url}: ${problem}`);
   return ms;
 }

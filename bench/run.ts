@@ -10,6 +10,7 @@ import { parseOptions } from './options';
 import { measurePublishLatency } from './publish-latency';
 import { startPlatform, type RunningPlatform } from './platform-process';
 import { formatReport, summariseBaseline, writeReport, type BenchReport } from './report';
+import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
 import { protocolTargets } from './targets';
 import { judgeEndpoint, judgeListingGrowth, judgePublish, THRESHOLDS } from './verdicts';
@@ -82,6 +83,9 @@ try {
     baselineRuns.push(after);
     endpointResults.push({ result, baselineReqPerSec: (before.reqPerSec + after.reqPerSec) / 2 });
   }
+  // The bare server sending the 1,000-version body: how much of the large listing's cost is just bytes.
+  const bareLarge = await run({ id: 'baseline-1000', label: 'bare node:http, 1,000-version body', url: `${baseline.url}${BASELINE_LARGE_LISTING_PATH}`, ok: [200] });
+  baselineRuns.push(await run(baselineTarget));
   say(`publishing ${options.publishes} small modules one after another`);
   const publish = await measurePublishLatency(api, options.publishes);
 
@@ -92,14 +96,19 @@ try {
     ...judgeEndpoint(result, baselineReqPerSec),
   }));
   const byId = (id: string) => endpointResults.find((r) => r.result.id === id)!.result;
-  const listingGrowth = judgeListingGrowth(byId('module-versions'), byId('module-versions-1000'));
+  const listingGrowth = judgeListingGrowth({
+    small: byId('module-versions'),
+    large: byId('module-versions-1000'),
+    bareSmall: baselineRuns.slice(-2),
+    bareLarge,
+  });
   const publishVerdict = { ...publish, ...judgePublish(publish) };
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgStart, loadavgEnd: loadavg() },
     settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, publishes: options.publishes },
     thresholds: THRESHOLDS,
-    baseline: summariseBaseline(baselineRuns),
+    baseline: { ...summariseBaseline(baselineRuns), largeListing: bareLarge },
     endpoints,
     listingGrowth,
     publish: publishVerdict,

@@ -1,7 +1,7 @@
 import { TEST_PROVIDER } from '../test/fixtures/provider-release';
 import type { Target } from './load';
-import { LARGE_MODULE, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './seed';
 import type { ModuleAddress } from './api-client';
+import { LARGE_MODULE, LARGE_MODULE_VERSION_COUNT, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
 
 const modulePath = (a: ModuleAddress) => `/v1/modules/${a.namespace}/${a.name}/${a.system}`;
 
@@ -12,12 +12,61 @@ export function protocolTargets(apiUrl: string, publicUrl: string): Target[] {
   const latestSmall = SMALL_MODULE_VERSIONS[SMALL_MODULE_VERSIONS.length - 1]!;
   const targets: (Omit<Target, 'url'> & { path: string })[] = [
     { id: 'discovery', label: 'service discovery', path: '/.well-known/terraform.json', ok: [200] },
-    { id: 'module-versions', label: 'module versions (5)', path: `${modulePath(SMALL_MODULE)}/versions`, ok: [200] },
-    { id: 'module-versions-1000', label: 'module versions (1,000)', path: `${modulePath(LARGE_MODULE)}/versions`, ok: [200] },
-    { id: 'module-download', label: 'module download (204)', path: `${modulePath(SMALL_MODULE)}/${latestSmall}/download`, ok: [204] },
-    { id: 'provider-package', label: 'provider find-a-package', path: `/v1/providers/${namespace}/${type}/${version}/download/linux/amd64`, ok: [200] },
-    { id: 'mirror-index', label: 'mirror index.json', path: `${mirror}/index.json`, ok: [200] },
-    { id: 'mirror-version', label: 'mirror version.json', path: `${mirror}/${version}.json`, ok: [200] },
+    {
+      id: 'module-versions',
+      label: 'module versions (5)',
+      path: `${modulePath(SMALL_MODULE)}/versions`,
+      ok: [200],
+      verify: listsVersions(SMALL_MODULE_VERSIONS.length),
+    },
+    {
+      id: 'module-versions-1000',
+      label: 'module versions (1,000)',
+      path: `${modulePath(LARGE_MODULE)}/versions`,
+      ok: [200],
+      verify: listsVersions(LARGE_MODULE_VERSION_COUNT),
+    },
+    {
+      id: 'module-download',
+      label: 'module download (204)',
+      path: `${modulePath(SMALL_MODULE)}/${latestSmall}/download`,
+      ok: [204],
+      verify: ({ headers }) => (headers.get('x-terraform-get') ? null : 'no X-Terraform-Get header'),
+    },
+    {
+      id: 'provider-package',
+      label: 'provider find-a-package',
+      path: `/v1/providers/${namespace}/${type}/${version}/download/linux/amd64`,
+      ok: [200],
+      verify: ({ body }) => {
+        const p = JSON.parse(body) as { download_url?: string; signing_keys?: { gpg_public_keys?: unknown[] } };
+        return p.download_url && p.signing_keys?.gpg_public_keys?.length ? null : 'no download_url or signing key';
+      },
+    },
+    {
+      id: 'mirror-index',
+      label: 'mirror index.json',
+      path: `${mirror}/index.json`,
+      ok: [200],
+      verify: ({ body }) => (Object.hasOwn((JSON.parse(body) as { versions?: object }).versions ?? {}, version) ? null : `does not list ${version}`),
+    },
+    {
+      id: 'mirror-version',
+      label: 'mirror version.json',
+      path: `${mirror}/${version}.json`,
+      ok: [200],
+      verify: ({ body }) => {
+        const archives = (JSON.parse(body) as { archives?: Record<string, { hashes?: string[] }> }).archives ?? {};
+        return archives.linux_amd64?.hashes?.length ? null : 'no hashed linux_amd64 archive';
+      },
+    },
   ];
   return targets.map(({ path, ...t }) => ({ ...t, url: `${apiUrl}${path}` }));
+}
+
+function listsVersions(count: number): Target['verify'] {
+  return ({ body }) => {
+    const listed = (JSON.parse(body) as { modules: { versions: unknown[] }[] }).modules[0]?.versions.length;
+    return listed === count ? null : `lists ${listed} versions, expected ${count}`;
+  };
 }

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { DefaultLogger, Runtime, type NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import Long from 'long';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { startApiServer, type RunningApi } from '../../api/http-server';
@@ -72,6 +73,12 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
   const port = await freePort();
   const { url: databaseUrl, db } = await createTestDatabase();
   const token = `strata_test_${randomBytes(16).toString('hex')}`;
+  // Workflow IDs are business keys, unique per Temporal namespace: every platform gets a namespace of its own
+  // on the run's shared dev server, so two test files publishing acme/demo/aws 1.0.0 never collide.
+  const namespace = `strata-test-${randomBytes(6).toString('hex')}`;
+  const registration = await Connection.connect({ address: inject('temporalAddress') });
+  await registration.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
+  await registration.close();
   const config = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -81,6 +88,7 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
     STRATA_SIGNING_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: namespace,
     STRATA_TASK_QUEUE: `strata-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
     STRATA_MIRROR_HOSTNAMES: MIRROR_ALIAS,

@@ -36,6 +36,7 @@ async function workerWith(wrap: (real: Activities) => Partial<Activities>) {
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
   const worker = await Worker.create({
     connection,
+    namespace: platform.config.temporal.namespace,
     taskQueue: platform.config.temporal.taskQueue,
     workflowBundle: await sharedBundle(),
     activities: { ...real, ...wrap(real) },

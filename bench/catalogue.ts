@@ -1,0 +1,23 @@
+import type { ModuleAddress } from './api-client';
+
+/** What the benchmark publishes, and the listings the baseline server mimics. */
+export const SMALL_MODULE: ModuleAddress = { namespace: 'bench', name: 'small', system: 'aws' };
+export const SMALL_MODULE_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
+export const LARGE_MODULE: ModuleAddress = { namespace: 'bench', name: 'many', system: 'aws' };
+export const LARGE_MODULE_VERSION_COUNT = 1000;
+
+/** Path on the baseline server that answers the 1,000-version listing instead of the ~100-byte JSON. */
+export const BASELINE_LARGE_LISTING_PATH = '/versions-1000';
+
+/**
+ * The versions of the large module: `1.0.0` (published through the API) followed by `2.x.y` copies. Shared by
+ * the seeding and the baseline server, so both send the same listing.
+ */
+export function largeModuleVersions(count = LARGE_MODULE_VERSION_COUNT): string[] {
+  return ['1.0.0', ...Array.from({ length: count - 1 }, (_, g) => `2.${Math.floor(g / 100)}.${g % 100}`)];
+}
+
+/** The `modules.v1` versions listing body for `versions`. */
+export function versionsListing(versions: string[]): string {
+  return JSON.stringify({ modules: [{ versions: versions.map((version) => ({ version })) }] });
+}
