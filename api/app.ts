@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { DomainError } from '../core/errors';
 import type { AppDeps, AppState } from './deps';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
@@ -9,6 +10,8 @@ import { providersRouter } from './routes/providers/router';
 import { tokensRouter } from './routes/tokens/router';
 import { workflowsRouter } from './routes/workflows/router';
 
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 /**
  * The management API and everything that is not a hot protocol read. Builds the app without listening:
  * tests drive it in-process or over a real port.
@@ -18,6 +21,12 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.silent = true;
   app.use(requestContext(deps.log));
   app.use(errorHandler());
+  app.use(async (ctx, next) => {
+    if (!KNOWN_METHODS.has(ctx.method)) {
+      throw new DomainError(405, 'method_not_allowed', `${ctx.method} is not supported`);
+    }
+    await next();
+  });
   for (const router of [
     healthRouter(deps),
     modulesRouter(deps),
@@ -27,7 +36,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     workflowsRouter(deps),
   ]) {
     app.use(router.routes());
-    app.use(router.allowedMethods());
+    app.use(router.allowedMethods({ throw: true }));
   }
   return app;
 }

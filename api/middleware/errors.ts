@@ -4,6 +4,12 @@ import { DomainError } from '../../core/errors';
 import { isUniqueViolation } from '../../core/db/knex';
 import type { AppState } from '../deps';
 
+/** PostgreSQL refuses NUL bytes and invalid UTF-8 in text (SQLSTATE 22021, 22P05): the client sent them. */
+function isInvalidText(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '22021' || code === '22P05';
+}
+
 /**
  * Maps domain errors to their status and `{ "error": { "code", "message" } }`; unique violations to 409;
  * anything else is logged with the request id and answered as a bare 500.
@@ -28,13 +34,17 @@ export function errorHandler(): Middleware<AppState> {
             message: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '),
           },
         };
+      } else if (isInvalidText(err)) {
+        ctx.status = 400;
+        ctx.body = { error: { code: 'invalid_text', message: 'the request contains characters that cannot be stored (such as NUL)' } };
       } else if (isUniqueViolation(err)) {
         ctx.status = 409;
         ctx.body = { error: { code: 'conflict', message: 'this already exists' } };
       } else if (typeof (err as { status?: number }).status === 'number' && (err as { status: number }).status < 500) {
         // Errors raised by Koa itself (ctx.throw, malformed requests).
-        ctx.status = (err as { status: number }).status;
-        ctx.body = { error: { code: 'bad_request', message: (err as Error).message } };
+        const status = (err as { status: number }).status;
+        ctx.status = status;
+        ctx.body = { error: { code: status === 405 ? 'method_not_allowed' : 'bad_request', message: (err as Error).message } };
       } else {
         ctx.state.log.error({ err }, 'unhandled error');
         ctx.status = 500;

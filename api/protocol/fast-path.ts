@@ -48,6 +48,8 @@ export function createProtocolFastPath(deps: {
     } catch {
       return null;
     }
+    // Control characters can never be part of an address; such paths fall through to a plain 404.
+    if (seg.some((s) => /[\u0000-\u001f\u007f]/.test(s))) return null;
     const key = path.toLowerCase();
     const [area, ...rest] = seg;
     if (area === 'modules') {

@@ -42,7 +42,12 @@ export async function stageProviderRelease(
   const manifestName = `terraform-provider-${input.type}_${input.version}_manifest.json`;
   const seen = new Set<string>();
 
-  const parser = busboy({ headers: ctx.req.headers, limits: { files: 64, fields: 16, fieldSize: 4096, parts: 80 } });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: ctx.req.headers, limits: { files: 64, fields: 16, fieldSize: 4096, parts: 80 } });
+  } catch (err) {
+    throw new Invalid(`the multipart request is malformed: ${(err as Error).message}`, 'invalid_multipart');
+  }
   const done = new Promise<void>((resolve, reject) => {
     parser.on('field', (name, value) => {
       if (name === 'protocols') protocolsField = value.split(/[,\s]+/).filter(Boolean);
@@ -78,7 +83,7 @@ export async function stageProviderRelease(
       writes.push(write);
     });
     parser.on('close', resolve);
-    parser.on('error', reject);
+    parser.on('error', (err: Error) => reject(new Invalid(`the multipart body is malformed: ${err.message}`, 'invalid_multipart')));
     total.on('error', reject);
   });
 
