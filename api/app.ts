@@ -3,11 +3,15 @@ import { DomainError } from '../core/errors';
 import type { AppDeps, AppState } from './deps';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
+import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
 import { healthRouter } from './routes/health/router';
 import { modulesRouter } from './routes/modules/router';
 import { providersRouter } from './routes/providers/router';
+import { searchRouter } from './routes/search/router';
+import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
+import { webUi } from './routes/web/router';
 import { workflowsRouter } from './routes/workflows/router';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -29,14 +33,20 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   });
   for (const router of [
     healthRouter(deps),
+    // Before modulesRouter: `…/:system/downloads` would otherwise be read as a version.
+    statsRouter(deps),
     modulesRouter(deps),
     providersRouter(deps),
     gpgKeysRouter(deps),
     tokensRouter(deps),
     workflowsRouter(deps),
+    activityRouter(deps),
+    searchRouter(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
   }
+  const web = webUi(deps);
+  if (web) app.use(web);
   return app;
 }

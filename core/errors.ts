@@ -62,3 +62,8 @@ export class InvalidArtifact extends DomainError {
     super(422, code, message);
   }
 }
+
+/** A published version is immutable: a second publish of it is refused, never overwritten. */
+export function versionExists(artifact: string, version: string): Conflict {
+  return new Conflict(`${artifact} ${version} is already published; versions are immutable`, 'version_exists');
+}

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { heartbeat, cancellationSignal } from '@temporalio/activity';
-import { Conflict } from '../../core/errors';
+import { versionExists } from '../../core/errors';
 import { isUniqueViolation, type Db } from '../../core/db/knex';
 import { findModuleVersion, insertModuleVersion, upsertModule } from '../../core/db/repos/modules';
 import { extractArchive, type ExtractLimits } from '../../core/registry/archive';
@@ -33,7 +33,7 @@ export function createModuleActivities({ db, storage, limits }: ModuleActivityDe
     async assertModuleVersionAbsent(input: { module: ModuleCoordinates; version: string }): Promise<void> {
       await permanentOnDomainError(async () => {
         if (await findModuleVersion(db, input.module, input.version)) {
-          throw new Conflict(`${address(input.module)} ${input.version} is already published; versions are immutable`, 'version_exists');
+          throw versionExists(`${address(input.module)}`, input.version);
         }
       });
     },
@@ -108,7 +108,7 @@ export function createModuleActivities({ db, storage, limits }: ModuleActivityDe
           if (existing && existing.workflow_id === input.workflowId && existing.sha256 === input.inspected.sha256) {
             return { versionId: String(existing.id), publishedAt: new Date(existing.published_at).toISOString() };
           }
-          throw new Conflict(`${address(input.module)} ${input.version} is already published; versions are immutable`, 'version_exists');
+          throw versionExists(`${address(input.module)}`, input.version);
         }
       });
     },

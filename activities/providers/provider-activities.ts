@@ -1,5 +1,5 @@
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
-import { Conflict, InvalidArtifact } from '../../core/errors';
+import { InvalidArtifact, versionExists } from '../../core/errors';
 import { isUniqueViolation, type Db } from '../../core/db/knex';
 import { listGpgKeys } from '../../core/db/repos/gpg-keys';
 import { findProviderVersion, insertProviderVersion, upsertProvider } from '../../core/db/repos/providers';
@@ -44,7 +44,7 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
     async assertProviderVersionAbsent(input: { provider: ProviderCoordinates; version: string }): Promise<void> {
       await permanentOnDomainError(async () => {
         if (await findProviderVersion(db, input.provider, input.version)) {
-          throw new Conflict(`${label(input.provider)} ${input.version} is already published; versions are immutable`, 'version_exists');
+          throw versionExists(`${label(input.provider)}`, input.version);
         }
       });
     },
@@ -182,7 +182,7 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
           if (existing && existing.workflow_id === input.workflowId) {
             return { versionId: String(existing.id), publishedAt: new Date(existing.published_at).toISOString() };
           }
-          throw new Conflict(`${label(input.provider)} ${input.version} is already published; versions are immutable`, 'version_exists');
+          throw versionExists(`${label(input.provider)}`, input.version);
         }
       });
     },

@@ -1,14 +1,13 @@
 import Router from '@koa/router';
 import { findModule, findModuleVersion, listModuleVersions, searchModules } from '../../../core/db/repos/modules';
-import { Conflict, NotFound } from '../../../core/errors';
+import { NotFound, versionExists } from '../../../core/errors';
 import { assertName, assertSystem, assertVersion } from '../../../core/registry/names';
-import { StrataArtifact, StrataKind, StrataVersion } from '../../../temporal/search-attributes';
 import { workflowIds } from '../../../workflows/ids';
-import type { PublishModuleInput, PublishModuleResult } from '../../../workflows/types';
+import type { PublishModuleInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { stageArchiveBody } from '../../uploads/stage-body';
-import { awaitResult, startBusinessWorkflow } from '../../workflows/run-workflow';
+import { startPublish } from '../../workflows/publish-endpoint';
 import { presentModule, presentModuleSummary, presentModuleVersion } from './present';
 import { searchQuery, waitQuery } from './schemas';
 
@@ -58,7 +57,7 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findModuleVersion(deps.db, a, version)) {
-      throw new Conflict(`${a.namespace}/${a.name}/${a.system} ${version} is already published; versions are immutable`, 'version_exists');
+      throw versionExists(`${a.namespace}/${a.name}/${a.system}`, version);
     }
     const staged = await stageArchiveBody(ctx, deps.storage, deps.config.limits.maxModuleUploadBytes);
     const workflowId = workflowIds.modulePublish(a, version);
@@ -70,32 +69,16 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
       source: { kind: 'upload' },
       publishedBy: ctx.state.token?.id ?? null,
     };
-    let handle;
-    try {
-      handle = await startBusinessWorkflow(deps.temporal, {
-        workflowType: 'publishModule',
-        workflowId,
-        taskQueue: deps.config.temporal.taskQueue,
-        arg: input,
-        searchAttributes: [
-          { key: StrataKind, value: 'module-publish' },
-          { key: StrataArtifact, value: `${a.namespace}/${a.name}/${a.system}`.toLowerCase() },
-          { key: StrataVersion, value: version },
-        ],
-      });
-    } catch (err) {
-      await deps.storage.delete(staged.key);
-      throw err;
-    }
-    const statusUrl = `${deps.config.publicUrl}/api/v1/workflows/${encodeURIComponent(workflowId)}`;
-    if (!wait) {
-      ctx.status = 202;
-      ctx.body = { workflowId, statusUrl };
-      return;
-    }
-    const result = await awaitResult<PublishModuleResult>(handle);
-    ctx.status = 201;
-    ctx.body = { workflowId, statusUrl, ...result };
+    await startPublish(ctx, deps, {
+      workflowType: 'publishModule',
+      workflowId,
+      arg: input,
+      kind: 'module-publish',
+      artifact: `${a.namespace}/${a.name}/${a.system}`,
+      version,
+      wait,
+      stagedKeys: [staged.key],
+    });
   });
 
   return router;

@@ -1,24 +1,17 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { findProvider, findProviderVersion, listProviderVersions, searchProviders } from '../../../core/db/repos/providers';
-import { Conflict, NotFound } from '../../../core/errors';
+import { NotFound, versionExists } from '../../../core/errors';
 import { assertName, assertProviderType, assertVersion } from '../../../core/registry/names';
-import { StrataArtifact, StrataKind, StrataVersion } from '../../../temporal/search-attributes';
 import { workflowIds } from '../../../workflows/ids';
-import type { PublishProviderInput, PublishProviderResult } from '../../../workflows/types';
+import type { PublishProviderInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { stageProviderRelease } from '../../uploads/stage-release';
-import { awaitResult, startBusinessWorkflow } from '../../workflows/run-workflow';
-import { waitQuery } from '../modules/schemas';
+import { startPublish } from '../../workflows/publish-endpoint';
+import { searchQuery as moduleSearchQuery, waitQuery } from '../modules/schemas';
 import { presentProvider, presentProviderSummary } from './present';
 
-const searchQuery = z.object({
-  q: z.string().max(200).optional(),
-  namespace: z.string().max(64).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
-});
+const searchQuery = moduleSearchQuery.omit({ provider: true });
 
 function address(params: Record<string, string>) {
   return { namespace: assertName('namespace', params.namespace!), type: assertProviderType(params.type!) };
@@ -51,7 +44,7 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findProviderVersion(deps.db, a, version)) {
-      throw new Conflict(`${a.namespace}/${a.type} ${version} is already published; versions are immutable`, 'version_exists');
+      throw versionExists(`${a.namespace}/${a.type}`, version);
     }
     const staged = await stageProviderRelease(ctx, deps.storage, {
       type: a.type,
@@ -68,32 +61,16 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
       zips: staged.zips,
       publishedBy: ctx.state.token?.id ?? null,
     };
-    let handle;
-    try {
-      handle = await startBusinessWorkflow(deps.temporal, {
-        workflowType: 'publishProvider',
-        workflowId,
-        taskQueue: deps.config.temporal.taskQueue,
-        arg: input,
-        searchAttributes: [
-          { key: StrataKind, value: 'provider-publish' },
-          { key: StrataArtifact, value: `${a.namespace}/${a.type}`.toLowerCase() },
-          { key: StrataVersion, value: version },
-        ],
-      });
-    } catch (err) {
-      await Promise.all(staged.keys.map((k) => deps.storage.delete(k)));
-      throw err;
-    }
-    const statusUrl = `${deps.config.publicUrl}/api/v1/workflows/${encodeURIComponent(workflowId)}`;
-    if (!wait) {
-      ctx.status = 202;
-      ctx.body = { workflowId, statusUrl };
-      return;
-    }
-    const result = await awaitResult<PublishProviderResult>(handle);
-    ctx.status = 201;
-    ctx.body = { workflowId, statusUrl, ...result };
+    await startPublish(ctx, deps, {
+      workflowType: 'publishProvider',
+      workflowId,
+      arg: input,
+      kind: 'provider-publish',
+      artifact: `${a.namespace}/${a.type}`,
+      version,
+      wait,
+      stagedKeys: staged.keys,
+    });
   });
 
   return router;

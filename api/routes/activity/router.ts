@@ -1,0 +1,89 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { Invalid } from '../../../core/errors';
+import type { AppDeps, AppState } from '../../deps';
+import { requireToken } from '../../middleware/auth';
+import { openEventStream } from './event-stream';
+import { listStrataWorkflows } from './list-workflows';
+import { listQuery, WORKFLOW_ID } from './schemas';
+import { WorkflowWatchers } from './watchers';
+import { readWorkflowView } from './workflow-view';
+
+// A stream ends after this long even if the workflow still runs; the browser reconnects (and is
+// authenticated again), so a revoked token stops seeing updates within this bound.
+const MAX_STREAM_MS = 10 * 60_000;
+
+function workflowId(raw: string): string {
+  if (!WORKFLOW_ID.test(raw)) throw new Invalid(`${JSON.stringify(raw)} is not a Strata workflow id`, 'invalid_workflow_id');
+  return raw;
+}
+
+/**
+ * `EventSource` cannot send headers, so the events route also accepts the token as `?token=`. Only there:
+ * every other route takes the header alone. The request log records the path without the query string.
+ */
+const tokenFromQuery: Middleware<AppState> = async (ctx, next) => {
+  const token = ctx.query.token;
+  if (!ctx.get('authorization') && typeof token === 'string' && token) ctx.req.headers.authorization = `Bearer ${token}`;
+  await next();
+};
+
+/**
+ * The activity feed: Strata's workflows from Temporal visibility (token required, like a workflow's status),
+ * and a live Server-Sent Events stream of one workflow's status and progress.
+ */
+export function activityRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/workflows' });
+  const read = (id: string) => readWorkflowView(deps, id);
+  const watchers = new WorkflowWatchers({ read, log: deps.log });
+
+  router.get('/', requireToken(deps.db), async (ctx) => {
+    const q = listQuery.parse(ctx.query);
+    ctx.body = await listStrataWorkflows(deps.temporal, {
+      namespace: deps.config.temporal.namespace,
+      taskQueue: deps.config.temporal.taskQueue,
+      kind: q.kind,
+      status: q.status,
+      q: q.q,
+      pageToken: q.pageToken,
+      pageSize: q.per_page,
+    });
+  });
+
+  /**
+   * `event: status` with the status route's JSON (plus `temporalUiUrl`) whenever it changes, then
+   * `event: end` once the workflow has closed. An unknown workflow is a plain 404 before the stream opens.
+   */
+  router.get('/:workflowId/events', tokenFromQuery, requireToken(deps.db), async (ctx) => {
+    const id = workflowId(ctx.params.workflowId!);
+    const first = await read(id);
+    const stream = openEventStream(ctx);
+    let lastSent = '';
+    const send = (view: typeof first) => {
+      const json = JSON.stringify(view);
+      if (json === lastSent) return;
+      lastSent = json;
+      stream.send('status', view);
+    };
+    send(first);
+    if (first.status !== 'running') {
+      stream.send('end', { status: first.status });
+      stream.end();
+      return;
+    }
+    const unsubscribe = watchers.subscribe(id, (view) => {
+      send(view);
+      if (view.status !== 'running') {
+        stream.send('end', { status: view.status });
+        stream.end();
+      }
+    });
+    const lifetime = setTimeout(() => stream.end(), MAX_STREAM_MS);
+    stream.onClose(() => {
+      clearTimeout(lifetime);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,17 @@
+import type { Config } from '../../../core/config';
+import type { Client } from '@temporalio/client';
+import { describeWorkflow, type WorkflowStatus } from '../../workflows/run-workflow';
+
+/** A workflow's status as the dashboard shows it: the status route's shape plus a link into the Temporal UI. */
+export type WorkflowView = WorkflowStatus & { temporalUiUrl: string };
+
+/** Deep link to one run of a workflow in the Temporal Web UI (`STRATA_TEMPORAL_UI_URL`). */
+export function temporalUiLink(config: Pick<Config, 'temporal'>, workflowId: string, runId?: string): string {
+  const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}
+
+export async function readWorkflowView(deps: { temporal: Client; config: Pick<Config, 'temporal'> }, workflowId: string): Promise<WorkflowView> {
+  const status = await describeWorkflow(deps.temporal, workflowId);
+  return { ...status, temporalUiUrl: temporalUiLink(deps.config, workflowId, status.runId) };
+}
