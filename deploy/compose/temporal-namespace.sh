@@ -23,7 +23,16 @@ if ! temporal operator namespace describe --address "$address" --namespace "$nam
   temporal operator namespace create --address "$address" --namespace "$namespace" --retention "$retention"
 fi
 
-existing="$(temporal operator search-attribute list --address "$address" --namespace "$namespace")"
+# A new namespace takes several seconds to reach every server cache; until then it reads as "not found".
+attempt=0
+until existing="$(temporal operator search-attribute list --address "$address" --namespace "$namespace")"; do
+  attempt=$((attempt + 1))
+  if [ "$attempt" -ge 12 ]; then
+    echo "Namespace $namespace did not become available" >&2
+    exit 1
+  fi
+  sleep 5
+done
 for name in StrataKind StrataOrg StrataArtifact StrataVersion; do
   if ! printf '%s\n' "$existing" | grep -qw "$name"; then
     temporal operator search-attribute create --address "$address" --namespace "$namespace" --name "$name" --type Keyword
