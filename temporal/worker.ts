@@ -26,6 +26,8 @@ const { worker, connection } = await createWorker({
   deps: { db, storage: createStorage(config, signingSecret), limits: extractLimits(config) },
 });
 log.info({ taskQueue: config.temporal.taskQueue }, 'Strata worker running');
+// Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained (the SDK installs the handlers).
 await worker.run();
+log.info('Strata worker stopped');
 await connection.close();
 await db.destroy();
