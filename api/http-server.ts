@@ -7,7 +7,6 @@ import type { Config } from '../core/config';
 import { listenCatalogChanges } from '../core/db/catalog-events';
 import type { Db } from '../core/db/knex';
 import type { Logger } from '../core/log';
-import { LocalStorage } from '../core/storage/local';
 import type { BlobStorage } from '../core/storage/storage';
 import { createApp } from './app';
 import { DownloadCounter } from './protocol/download-counter';
@@ -54,11 +53,10 @@ export async function startApiServer(input: {
       publicUrl: config.publicUrl,
       mirrorHosts: new Set([new URL(config.publicUrl).host.toLowerCase(), ...config.mirrorHostnames]),
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+      signingSecret: input.signingSecret,
     },
     cache,
     counter,
-    localStorage: input.storage instanceof LocalStorage ? input.storage : null,
-    signingSecret: input.signingSecret,
     log,
   });
   const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache }).callback();

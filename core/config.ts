@@ -17,6 +17,9 @@ const schema = z
     STRATA_DATA_DIR: z.string().default('.data'),
     STRATA_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
     STRATA_SIGNING_SECRET: z.string().min(32).optional(),
+    STRATA_ENCRYPTION_KEY: z.string().min(32).optional(),
+    STRATA_VCS_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+    STRATA_VCS_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     DATABASE_URL: z.string().optional(),
     TEMPORAL_ADDRESS: z.string().optional(),
     TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -24,7 +27,21 @@ const schema = z
     STRATA_TEMPORAL_PORT: z.coerce.number().int().default(7233),
     STRATA_TEMPORAL_UI_PORT: z.coerce.number().int().default(8233),
     STRATA_TEMPORAL_UI_URL: z.url().optional(),
+    STRATA_STORAGE: z.enum(['local', 's3', 'azure']).default('local'),
     STRATA_STORAGE_DIR: z.string().optional(),
+    STRATA_S3_ENDPOINT: z.url().optional(),
+    STRATA_S3_REGION: z.string().min(1).default('us-east-1'),
+    STRATA_S3_BUCKET: z.string().min(3).optional(),
+    STRATA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    STRATA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    STRATA_S3_FORCE_PATH_STYLE: bool.default(false),
+    STRATA_S3_PUBLIC_ENDPOINT: z.url().optional(),
+    STRATA_AZURE_CONNECTION_STRING: z.string().min(1).optional(),
+    STRATA_AZURE_ACCOUNT_NAME: z.string().min(1).optional(),
+    STRATA_AZURE_ACCOUNT_KEY: z.string().min(1).optional(),
+    STRATA_AZURE_ENDPOINT: z.url().optional(),
+    STRATA_AZURE_CONTAINER: z.string().min(3).optional(),
+    STRATA_AZURE_PUBLIC_ENDPOINT: z.url().optional(),
     STRATA_SIGNED_URL_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
     STRATA_MAX_MODULE_UPLOAD_BYTES: z.coerce.number().int().positive().default(100 * MiB),
     STRATA_MAX_PROVIDER_UPLOAD_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
@@ -37,7 +54,48 @@ const schema = z
   })
   .refine((c) => Boolean(c.STRATA_TLS_CERT) === Boolean(c.STRATA_TLS_KEY), {
     message: 'STRATA_TLS_CERT and STRATA_TLS_KEY must be set together',
+  })
+  .superRefine((c, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (Boolean(c.STRATA_S3_ACCESS_KEY_ID) !== Boolean(c.STRATA_S3_SECRET_ACCESS_KEY)) {
+      problem('STRATA_S3_ACCESS_KEY_ID', 'STRATA_S3_ACCESS_KEY_ID and STRATA_S3_SECRET_ACCESS_KEY must be set together');
+    }
+    if (c.STRATA_STORAGE === 's3' && !c.STRATA_S3_BUCKET) problem('STRATA_S3_BUCKET', 'required when STRATA_STORAGE=s3');
+    if (c.STRATA_STORAGE === 'azure') {
+      if (!c.STRATA_AZURE_CONTAINER) problem('STRATA_AZURE_CONTAINER', 'required when STRATA_STORAGE=azure');
+      const byAccount = Boolean(c.STRATA_AZURE_ACCOUNT_NAME && c.STRATA_AZURE_ACCOUNT_KEY);
+      if (Boolean(c.STRATA_AZURE_CONNECTION_STRING) === byAccount) {
+        problem(
+          'STRATA_AZURE_CONNECTION_STRING',
+          'set either STRATA_AZURE_CONNECTION_STRING or STRATA_AZURE_ACCOUNT_NAME with STRATA_AZURE_ACCOUNT_KEY when STRATA_STORAGE=azure',
+        );
+      }
+    }
   });
+
+/** Where archives and release files live; each kind is one backend of core/storage. */
+export type StorageConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      /** null: the AWS endpoint for the region. */
+      endpoint: string | null;
+      /** Origin written into presigned URLs when clients reach the store under another address than Strata. */
+      publicEndpoint: string | null;
+      forcePathStyle: boolean;
+      /** null: the AWS SDK's default credential chain (instance roles, web identity, …). */
+      credentials: { accessKeyId: string; secretAccessKey: string } | null;
+    }
+  | {
+      kind: 'azure';
+      container: string;
+      connectionString: string | null;
+      account: { name: string; key: string; endpoint: string | null } | null;
+      /** Blob service URL written into SAS URLs when clients reach the store under another address. */
+      publicEndpoint: string | null;
+    };
 
 export interface Config {
   port: number;
@@ -49,6 +107,14 @@ export interface Config {
   bootstrapToken: string | null;
   /** HMAC key for signed blob URLs; the embedded default generates and persists one. */
   signingSecret: string | null;
+  /** Master key (hex or base64, 32 bytes) sealing stored secrets; the embedded default generates and persists one. */
+  encryptionKey: string | null;
+  vcs: {
+    /** Lets VCS base URLs reach loopback, link-local and private addresses (and plain http). Off by default. */
+    allowPrivateNetworks: boolean;
+    /** How often the scheduled reconcile looks for missed webhooks and moved tags. */
+    reconcileIntervalMinutes: number;
+  };
   databaseUrl: string | null;
   temporal: {
     address: string | null;
@@ -58,7 +124,7 @@ export interface Config {
     uiPort: number;
     uiUrl: string;
   };
-  storage: { kind: 'local'; dir: string };
+  storage: StorageConfig;
   signedUrlTtlSeconds: number;
   limits: {
     maxModuleUploadBytes: number;
@@ -99,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     bootstrapToken: e.STRATA_BOOTSTRAP_TOKEN ?? null,
     signingSecret: e.STRATA_SIGNING_SECRET ?? null,
+    encryptionKey: e.STRATA_ENCRYPTION_KEY ?? null,
+    vcs: { allowPrivateNetworks: e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS, reconcileIntervalMinutes: e.STRATA_VCS_RECONCILE_MINUTES },
     databaseUrl: e.DATABASE_URL ?? null,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? null,
@@ -108,7 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiPort: e.STRATA_TEMPORAL_UI_PORT,
       uiUrl: (e.STRATA_TEMPORAL_UI_URL ?? `http://localhost:${e.STRATA_TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     },
-    storage: { kind: 'local', dir: resolve(e.STRATA_STORAGE_DIR ?? `${dataDir}/blobs`) },
+    storage: storageConfig(e, dataDir),
     signedUrlTtlSeconds: e.STRATA_SIGNED_URL_TTL_SECONDS,
     limits: {
       maxModuleUploadBytes: e.STRATA_MAX_MODULE_UPLOAD_BYTES,
@@ -121,4 +189,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mirrorHostnames: e.STRATA_MIRROR_HOSTNAMES.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function storageConfig(e: z.infer<typeof schema>, dataDir: string): StorageConfig {
+  if (e.STRATA_STORAGE === 's3') {
+    return {
+      kind: 's3',
+      bucket: e.STRATA_S3_BUCKET!,
+      region: e.STRATA_S3_REGION,
+      endpoint: e.STRATA_S3_ENDPOINT ?? null,
+      publicEndpoint: e.STRATA_S3_PUBLIC_ENDPOINT ?? null,
+      forcePathStyle: e.STRATA_S3_FORCE_PATH_STYLE,
+      credentials:
+        e.STRATA_S3_ACCESS_KEY_ID && e.STRATA_S3_SECRET_ACCESS_KEY
+          ? { accessKeyId: e.STRATA_S3_ACCESS_KEY_ID, secretAccessKey: e.STRATA_S3_SECRET_ACCESS_KEY }
+          : null,
+    };
+  }
+  if (e.STRATA_STORAGE === 'azure') {
+    return {
+      kind: 'azure',
+      container: e.STRATA_AZURE_CONTAINER!,
+      connectionString: e.STRATA_AZURE_CONNECTION_STRING ?? null,
+      account:
+        e.STRATA_AZURE_ACCOUNT_NAME && e.STRATA_AZURE_ACCOUNT_KEY
+          ? { name: e.STRATA_AZURE_ACCOUNT_NAME, key: e.STRATA_AZURE_ACCOUNT_KEY, endpoint: e.STRATA_AZURE_ENDPOINT ?? null }
+          : null,
+      publicEndpoint: e.STRATA_AZURE_PUBLIC_ENDPOINT ?? null,
+    };
+  }
+  return { kind: 'local', dir: resolve(e.STRATA_STORAGE_DIR ?? `${dataDir}/blobs`) };
 }

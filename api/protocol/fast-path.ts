@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../core/log';
-import { LOCAL_BLOB_ROUTE, type LocalStorage } from '../../core/storage/local';
-import { verifyBlobSignature } from '../../core/storage/url-signing';
+import { BLOB_ROUTE } from '../../core/storage/url-signing';
+import { createBlobRoute } from './blob-route';
 import type { ProtocolContext } from './context';
 import type { DownloadCounter } from './download-counter';
 import { protocolError } from './errors';
@@ -15,13 +14,6 @@ export const DISCOVERY = { 'modules.v1': '/v1/modules/', 'providers.v1': '/v1/pr
 
 type Build = () => Promise<CachedResponse>;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.zip': 'application/zip',
-  '.gz': 'application/gzip',
-  '.txt': 'text/plain; charset=utf-8',
-  '.sig': 'application/octet-stream',
-};
-
 /**
  * The lean front door for the registry protocols: matches the hot read paths on the raw request, before Koa
  * and its middleware, and answers from pre-serialised cached bodies (with ETag/304). Returns false for any
@@ -31,12 +23,11 @@ export function createProtocolFastPath(deps: {
   ctx: ProtocolContext;
   cache: ResponseCache;
   counter: DownloadCounter;
-  localStorage: LocalStorage | null;
-  signingSecret: string;
   log: Logger;
 }) {
   const discovery = jsonResponse(200, DISCOVERY, { tags: [] });
   const { ctx } = deps;
+  const serveBlob = createBlobRoute({ storage: ctx.storage, signingSecret: ctx.signingSecret });
 
   function route(path: string): { key: string; build: Build } | null {
     if (path === '/.well-known/terraform.json') return { key: path, build: async () => discovery };
@@ -92,46 +83,14 @@ export function createProtocolFastPath(deps: {
     res.end(req.method === 'HEAD' ? undefined : r.body);
   }
 
-  async function serveBlob(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const key = url.pathname.slice(LOCAL_BLOB_ROUTE.length);
-    const valid = verifyBlobSignature({
-      secret: deps.signingSecret,
-      path: url.pathname,
-      expires: url.searchParams.get('expires'),
-      signature: url.searchParams.get('signature'),
-      nowUnix: Math.floor(Date.now() / 1000),
-    });
-    const storage = deps.localStorage!;
-    const info = valid ? await storage.stat(key) : null;
-    if (!valid || !info) {
-      const r = valid
-        ? protocolError(404, 'not_found', 'no such file')
-        : protocolError(403, 'signature_invalid', 'this download link is invalid or has expired; ask the registry for a new one');
-      res.writeHead(r.status, r.headers);
-      res.end(r.body);
-      return;
-    }
-    const ext = key.endsWith('.tar.gz') ? '.gz' : key.slice(key.lastIndexOf('.'));
-    res.writeHead(200, {
-      'content-type': CONTENT_TYPES[ext] ?? 'application/octet-stream',
-      'content-length': String(info.size),
-      'cache-control': 'private, max-age=300, immutable',
-    });
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await pipeline(await storage.get(key), res);
-  }
-
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     try {
-      if (deps.localStorage && path.startsWith(LOCAL_BLOB_ROUTE)) {
-        await serveBlob(req, res, new URL(raw, 'http://local'));
+      if (path.startsWith(BLOB_ROUTE)) {
+        await serveBlob(req, res);
         return true;
       }
       const match = route(path);

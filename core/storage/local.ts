@@ -1,17 +1,17 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '../errors';
 import type { BlobStat, BlobStorage } from './storage';
-import { signBlobPath } from './url-signing';
+import { blobLink } from './url-signing';
 
-/** Route prefix under which the API serves signed local blobs. */
-export const LOCAL_BLOB_ROUTE = '/blobs/';
-
-/** Local-disk storage: the embedded default. Writes go to a temp file and are renamed into place (atomic). */
+/**
+ * Local-disk storage: the embedded default. Writes go to a temp file and are renamed into place (atomic). Its
+ * signed URLs are the registry's own blob links, served by the API (api/protocol/blob-route.ts).
+ */
 export class LocalStorage implements BlobStorage {
   private readonly root: string;
 
@@ -48,11 +48,13 @@ export class LocalStorage implements BlobStorage {
     return { size: (await stat(path)).size };
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+    options.signal?.throwIfAborted();
     const path = this.pathOf(key);
     const info = await this.stat(key);
     if (!info) throw new NotFound(`no blob ${JSON.stringify(key)}`);
-    return createReadStream(path);
+    const stream = createReadStream(path);
+    return options.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 
   async stat(key: string): Promise<BlobStat | null> {
@@ -73,14 +75,19 @@ export class LocalStorage implements BlobStorage {
     const to = this.pathOf(toKey);
     await mkdir(dirname(to), { recursive: true });
     const tmp = `${to}.${randomUUID()}.tmp`;
-    await copyFile(this.pathOf(fromKey), tmp);
-    await rename(tmp, to);
+    try {
+      await copyFile(this.pathOf(fromKey), tmp);
+      await rename(tmp, to);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFound(`no blob ${JSON.stringify(fromKey)}`);
+      throw err;
+    }
   }
 
-  signedUrl(key: string, options: { expiresAt: Date }): string {
+  /** The registry's blob link; it answers GET and HEAD alike. */
+  async signedUrl(key: string, options: { expiresAt: Date }): Promise<string> {
     this.pathOf(key);
-    const path = `${LOCAL_BLOB_ROUTE}${key}`;
-    const expires = Math.floor(options.expiresAt.getTime() / 1000);
-    return `${this.publicUrl}${path}?expires=${expires}&signature=${signBlobPath(this.secret, path, expires)}`;
+    return blobLink({ publicUrl: this.publicUrl, secret: this.secret, key, expiresAt: options.expiresAt });
   }
 }

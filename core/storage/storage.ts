@@ -18,8 +18,28 @@ export interface BlobStorage {
   delete(key: string): Promise<void>;
   /** Copies an object server-side where the backend can (staging → content-addressed). Idempotent. */
   copy(fromKey: string, toKey: string): Promise<void>;
-  /** A URL that fetches the object without credentials (GET and HEAD) until `expiresAt`. */
-  signedUrl(key: string, options: { expiresAt: Date }): string;
+  /**
+   * A URL that fetches the object without credentials with `method` (default GET) until `expiresAt`, and is
+   * refused after. Its path ends with the key's file name, so `.tar.gz` stays visible to clients that detect the
+   * archive type from the path. Some backends sign the method too (S3): ask for a HEAD URL to send HEAD.
+   */
+  signedUrl(key: string, options: { expiresAt: Date; method?: SignedMethod }): Promise<string>;
+}
+
+export type SignedMethod = 'GET' | 'HEAD';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.tgz': 'application/gzip',
+  '.txt': 'text/plain; charset=utf-8',
+  '.sig': 'application/octet-stream',
+};
+
+/** The Content-Type a stored file is served with, from its extension (SHA256SUMS files end in `.txt`). */
+export function contentTypeFor(key: string): string {
+  const dot = key.lastIndexOf('.');
+  return (dot > key.lastIndexOf('/') && CONTENT_TYPES[key.slice(dot)]) || 'application/octet-stream';
 }
 
 /** Content-addressed key for immutable artifacts: the bytes decide the key, so a retried store is a no-op. */

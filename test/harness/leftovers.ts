@@ -19,9 +19,11 @@ export async function leftovers(platform: Platform) {
       Number(((await platform.db(t).count({ n: '*' })) as [{ n: string }])[0].n),
     ),
   );
+  const s = platform.config.storage;
+  if (s.kind !== 'local') throw new Error('leftovers() inspects local storage only');
   return {
-    staged: await filesUnder(join(platform.config.storage.dir, 'staging')),
-    blobs: await filesUnder(join(platform.config.storage.dir, 'sha256')),
+    staged: await filesUnder(join(s.dir, 'staging')),
+    blobs: await filesUnder(join(s.dir, 'sha256')),
     rows: { modules, moduleVersions, providers, providerVersions },
   };
 }

@@ -1,9 +1,11 @@
 import { ensureTemporalCli } from '../../temporal/dev-server';
 import { providerBinaries } from '../fixtures/provider-release';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
+import { ensureSeaweedFs } from '../harness/object-stores';
 
 // Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
-// the Temporal CLI, OpenTofu and Terraform CLIs, and a real provider binary for two platforms. Sequential on
+// the Temporal CLI, OpenTofu and Terraform CLIs, a real provider binary for two platforms, and SeaweedFS (a real
+// S3 server). Sequential on
 // purpose: two Go builds at once on a 2-core machine are slower than one after the other.
 const started = Date.now();
 const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -16,4 +18,5 @@ await step('temporal CLI', () => ensureTemporalCli());
 await step('tofu', tofuBinary);
 await step('provider binaries', async () => (await providerBinaries()).map((b) => `${b.os}_${b.arch}`));
 await step('terraform', terraformBinary);
+await step('seaweedfs (S3 test server)', ensureSeaweedFs);
 console.log(`prepare: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
