@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // The web dashboard's unit tests (web/src/**/*.test.ts) run here too, in Node: they cover its pure modules.
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'web/**', '.data/**'],
+    exclude: ['node_modules/**', 'web/dist/**', '.data/**'],
     globalSetup: ['test/setup/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

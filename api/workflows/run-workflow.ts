@@ -68,6 +68,20 @@ export async function awaitResult<T>(handle: WorkflowHandle): Promise<T> {
   }
 }
 
+/**
+ * A query needs a worker to answer it: with none running, Temporal would hold the request for a long time.
+ * Progress is a nicety, so give up quickly and report none.
+ */
+async function queryProgress(handle: WorkflowHandle): Promise<ProgressSnapshot | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 2000)));
+  try {
+    return await Promise.race([handle.query(progressQuery).catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface WorkflowStatus {
   workflowId: string;
   runId: string;
@@ -108,7 +122,7 @@ export async function describeWorkflow(client: Client, workflowId: string): Prom
     status,
     startedAt: description.startTime.toISOString(),
     closedAt: description.closeTime?.toISOString() ?? null,
-    progress: await handle.query(progressQuery).catch(() => null),
+    progress: await queryProgress(handle),
   };
   if (status === 'completed') out.result = await handle.result();
   if (status === 'failed') {

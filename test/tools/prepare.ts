@@ -1,12 +1,15 @@
 import { ensureTemporalCli } from '../../temporal/dev-server';
+import { ensureWebBuilt } from '../../web/tools/ensure-built';
+import { ensureChromium } from '../browser/chromium';
 import { providerBinaries } from '../fixtures/provider-release';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { ensureSeaweedFs } from '../harness/object-stores';
 
 // Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
-// the Temporal CLI, OpenTofu and Terraform CLIs, a real provider binary for two platforms, and SeaweedFS (a real
-// S3 server). Sequential on
-// purpose: two Go builds at once on a 2-core machine are slower than one after the other.
+// the Temporal CLI, OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
+// S3 server), the web dashboard (web/dist, rebuilt when its sources changed) and Debian's Chromium for the
+// browser tests. Sequential on purpose: two Go builds at once on a 2-core machine are slower than one after
+// the other.
 const started = Date.now();
 const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
   const t = Date.now();
@@ -19,4 +22,6 @@ await step('tofu', tofuBinary);
 await step('provider binaries', async () => (await providerBinaries()).map((b) => `${b.os}_${b.arch}`));
 await step('terraform', terraformBinary);
 await step('seaweedfs (S3 test server)', ensureSeaweedFs);
+await step('web dashboard', () => ensureWebBuilt());
+await step('chromium', ensureChromium);
 console.log(`prepare: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);

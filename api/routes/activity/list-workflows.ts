@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -7,7 +8,31 @@ import { visibilityQuery } from './visibility-query';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 const S = proto.temporal.api.enums.v1.WorkflowExecutionStatus;
-const GRPC_INVALID_ARGUMENT = 3;
+const LIST_DEADLINE_MS = 10_000;
+const CHECK_BYTES = 8;
+
+function check(query: string, raw: Uint8Array): Buffer {
+  return createHash('sha256').update(query).update('\n').update(raw).digest().subarray(0, CHECK_BYTES);
+}
+
+/**
+ * Page tokens carry a checksum over Temporal's token and the query: Temporal answers a garbled token only
+ * after a long retry loop, so a bad or mismatched token is refused here, at once.
+ */
+export function encodePageToken(query: string, raw: Uint8Array): string {
+  return Buffer.concat([check(query, raw), raw]).toString('base64url');
+}
+
+export function decodePageToken(query: string, token: string): Buffer | null {
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length <= CHECK_BYTES) return null;
+  const raw = bytes.subarray(CHECK_BYTES);
+  return check(query, raw).equals(bytes.subarray(0, CHECK_BYTES)) ? raw : null;
+}
+
+function invalidPageToken(): Invalid {
+  return new Invalid('the pageToken is not one this list returned for these filters: start again from the first page', 'invalid_page_token');
+}
 
 /** One row of the activity list. */
 export interface WorkflowSummary {
@@ -82,8 +107,7 @@ function present(raw: RawExecution): WorkflowSummary {
 
 /**
  * Strata's workflows from Temporal visibility, newest first, one page at a time. Visibility is eventually
- * consistent: a workflow started a moment ago may appear a moment later. The page token is Temporal's own,
- * base64url-encoded.
+ * consistent: a workflow started a moment ago may appear a moment later.
  */
 export async function listStrataWorkflows(
   client: Client,
@@ -97,23 +121,22 @@ export async function listStrataWorkflows(
     pageSize: number;
   },
 ): Promise<WorkflowPage> {
+  const query = visibilityQuery(input);
+  const nextPageToken = input.pageToken ? decodePageToken(query, input.pageToken) : undefined;
+  if (nextPageToken === null) throw invalidPageToken();
   let response;
   try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace: input.namespace,
-      query: visibilityQuery(input),
-      pageSize: input.pageSize,
-      nextPageToken: input.pageToken ? Buffer.from(input.pageToken, 'base64url') : undefined,
-    });
+    response = await client.connection.withDeadline(Date.now() + LIST_DEADLINE_MS, () =>
+      client.workflowService.listWorkflowExecutions({ namespace: input.namespace, query, pageSize: input.pageSize, nextPageToken }),
+    );
   } catch (err) {
-    if ((err as { code?: number }).code === GRPC_INVALID_ARGUMENT && input.pageToken) {
-      throw new Invalid('the pageToken is not one this list returned (or it has expired): start from the first page', 'invalid_page_token');
-    }
+    // A well-formed token Temporal no longer accepts (expired, from another server).
+    if (nextPageToken) throw invalidPageToken();
     throw err;
   }
   const token = response.nextPageToken;
   return {
     items: response.executions.map(present),
-    nextPageToken: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+    nextPageToken: token && token.length > 0 ? encodePageToken(query, token) : null,
   };
 }

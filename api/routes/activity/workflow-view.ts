@@ -11,7 +11,11 @@ export function temporalUiLink(config: Pick<Config, 'temporal'>, workflowId: str
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
 }
 
+// The progress query waits for a worker to answer: with no worker polling it would hang. Bounded, a read
+// still answers (progress null) and the stream says the workflow waits for a worker.
+const READ_DEADLINE_MS = 2500;
+
 export async function readWorkflowView(deps: { temporal: Client; config: Pick<Config, 'temporal'> }, workflowId: string): Promise<WorkflowView> {
-  const status = await describeWorkflow(deps.temporal, workflowId);
+  const status = await deps.temporal.connection.withDeadline(Date.now() + READ_DEADLINE_MS, () => describeWorkflow(deps.temporal, workflowId));
   return { ...status, temporalUiUrl: temporalUiLink(deps.config, workflowId, status.runId) };
 }

@@ -1,0 +1,172 @@
+import type {
+  Accepted,
+  ApiToken,
+  CatalogPage,
+  CatalogSearch,
+  CreatedToken,
+  DownloadSeries,
+  GpgKey,
+  ModuleDetail,
+  ProviderDetail,
+  WorkflowFilter,
+  WorkflowPage,
+  WorkflowView,
+} from './types';
+
+/** An API failure with the server's `{ error: { code, message } }`, or one made up for network trouble. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** True when the request needs a (valid) token: the page should ask for one. */
+  get needsToken(): boolean {
+    return this.status === 401;
+  }
+}
+
+export interface ApiClientOptions {
+  /** Origin of the API; same origin when empty. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** The token to send, read on every request (it may be pasted or cleared at any time). */
+  token?: () => string | null;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+function queryString(query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+const seg = encodeURIComponent;
+
+async function readError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // not JSON: a proxy's error page, an empty body
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new ApiError(res.status, error.code, error.message);
+  }
+  const text = res.status >= 500 ? 'the registry had a problem answering; try again in a moment' : `the request was refused (${res.status} ${res.statusText})`;
+  return new ApiError(res.status, `http_${res.status}`, text);
+}
+
+/** Typed client of the Strata API: checks `res.ok` and throws `ApiError` with the server's message. */
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly token: () => string | null;
+
+  constructor(options: ApiClientOptions = {}) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.token = options.token ?? (() => null);
+  }
+
+  async request<T>(method: string, path: string, init: { query?: Query; body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(init.query)}`, { method, headers, body: init.body, signal: init.signal });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'network', 'could not reach the registry: check your connection and try again');
+    }
+    if (!res.ok) throw await readError(res);
+    if (res.status === 204) return undefined as T;
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new ApiError(res.status, 'invalid_response', 'the registry answered with something that is not JSON');
+    }
+  }
+
+  search(s: CatalogSearch, signal?: AbortSignal): Promise<CatalogPage> {
+    return this.request('GET', '/api/v1/search', {
+      query: { q: s.q, namespace: s.namespace, provider: s.provider, kind: s.kind, sort: s.sort, page: s.page, per_page: s.perPage },
+      signal,
+    });
+  }
+
+  module(namespace: string, name: string, system: string, signal?: AbortSignal): Promise<ModuleDetail> {
+    return this.request('GET', `/api/v1/modules/${seg(namespace)}/${seg(name)}/${seg(system)}`, { signal });
+  }
+
+  moduleDownloads(namespace: string, name: string, system: string, days = 90, signal?: AbortSignal): Promise<DownloadSeries> {
+    return this.request('GET', `/api/v1/modules/${seg(namespace)}/${seg(name)}/${seg(system)}/downloads`, { query: { days }, signal });
+  }
+
+  provider(namespace: string, type: string, signal?: AbortSignal): Promise<ProviderDetail> {
+    return this.request('GET', `/api/v1/providers/${seg(namespace)}/${seg(type)}`, { signal });
+  }
+
+  async gpgKeys(namespace: string, signal?: AbortSignal): Promise<GpgKey[]> {
+    return (await this.request<{ items: GpgKey[] }>('GET', `/api/v1/namespaces/${seg(namespace)}/gpg-keys`, { signal })).items;
+  }
+
+  /** Uploads a module archive; the publish runs as a workflow to follow. */
+  publishModule(m: { namespace: string; name: string; system: string; version: string }, archive: Blob & { name?: string }): Promise<Accepted> {
+    const zip = archive.name?.toLowerCase().endsWith('.zip') || archive.type === 'application/zip';
+    return this.request('POST', `/api/v1/modules/${seg(m.namespace)}/${seg(m.name)}/${seg(m.system)}/${seg(m.version)}`, {
+      body: archive,
+      headers: { 'content-type': zip ? 'application/zip' : 'application/gzip' },
+    });
+  }
+
+  /** Uploads goreleaser release files (zips, SHA256SUMS, .sig, optional manifest) as multipart. */
+  publishProvider(p: { namespace: string; type: string; version: string }, files: File[]): Promise<Accepted> {
+    const form = new FormData();
+    for (const f of files) form.append('file', f, f.name);
+    return this.request('POST', `/api/v1/providers/${seg(p.namespace)}/${seg(p.type)}/${seg(p.version)}`, { body: form });
+  }
+
+  workflows(f: WorkflowFilter, signal?: AbortSignal): Promise<WorkflowPage> {
+    return this.request('GET', '/api/v1/workflows', { query: { kind: f.kind, status: f.status, q: f.q, pageToken: f.pageToken }, signal });
+  }
+
+  workflow(workflowId: string, signal?: AbortSignal): Promise<WorkflowView> {
+    return this.request('GET', `/api/v1/workflows/${seg(workflowId)}`, { signal });
+  }
+
+  /**
+   * URL of the workflow's live event stream. `EventSource` cannot send headers, so the token travels in the
+   * query string: the one route that accepts it there.
+   */
+  workflowEventsUrl(workflowId: string): string {
+    return `${this.baseUrl}/api/v1/workflows/${seg(workflowId)}/events${queryString({ token: this.token() })}`;
+  }
+
+  async tokens(): Promise<ApiToken[]> {
+    return (await this.request<{ items: ApiToken[] }>('GET', '/api/v1/tokens')).items;
+  }
+
+  createToken(name: string): Promise<CreatedToken> {
+    return this.request('POST', '/api/v1/tokens', { body: JSON.stringify({ name }), headers: { 'content-type': 'application/json' } });
+  }
+
+  revokeToken(id: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/tokens/${seg(id)}`);
+  }
+}
+
+/** Any thrown value as a sentence for the page. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error && err.message) return err.message;
+  return 'something went wrong';
+}

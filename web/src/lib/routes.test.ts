@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { links, matchRoute } from './routes';
+
+describe('routes', () => {
+  it('parses every page and its parameters', () => {
+    expect(matchRoute('/')).toEqual({ name: 'home' });
+    expect(matchRoute('/modules/acme/net/aws')).toMatchObject({ name: 'module', namespace: 'acme', moduleName: 'net', system: 'aws', version: null, unit: null });
+    expect(matchRoute('/modules/acme/net/aws/1.2.0/modules/subnet')).toMatchObject({ version: '1.2.0', unit: 'modules/subnet' });
+    expect(matchRoute('/modules/acme/net/aws/1.2.0/examples/basic/')).toMatchObject({ unit: 'examples/basic' });
+    expect(matchRoute('/providers/acme/thing/2.0.0')).toEqual({ name: 'provider', namespace: 'acme', type: 'thing', version: '2.0.0' });
+    expect(matchRoute('/activity')).toEqual({ name: 'activity' });
+    expect(matchRoute('/tokens')).toEqual({ name: 'tokens' });
+    expect(matchRoute('/publish')).toEqual({ name: 'publish' });
+  });
+
+  it('keeps a workflow id with its colon and slashes, and round-trips links', () => {
+    const id = 'module-publish:acme/net/aws/1.2.0';
+    const href = links.workflow(id);
+    expect(href).toBe('/activity/module-publish%3Aacme/net/aws/1.2.0');
+    expect(matchRoute(href)).toEqual({ name: 'workflow', workflowId: id });
+    const m = { namespace: 'ac me', name: 'n', system: 'aws' };
+    expect(matchRoute(links.module(m, '1.0.0', 'modules/x'))).toMatchObject({ namespace: 'ac me', version: '1.0.0', unit: 'modules/x' });
+  });
+
+  it('answers not-found for unknown or malformed paths instead of throwing', () => {
+    expect(matchRoute('/nope').name).toBe('not-found');
+    expect(matchRoute('/modules/acme').name).toBe('not-found');
+    expect(matchRoute('/modules/acme/net/aws/1.0.0/secrets/x').name).toBe('not-found');
+    expect(matchRoute('/modules/%E0%A4%A/net/aws').name).toBe('not-found');
+  });
+});

@@ -1,0 +1,77 @@
+/** Every page of the dashboard, as parsed from `location.pathname`. */
+export type Route =
+  | { name: 'home' }
+  | { name: 'module'; namespace: string; moduleName: string; system: string; version: string | null; unit: string | null }
+  | { name: 'provider'; namespace: string; type: string; version: string | null }
+  | { name: 'publish' }
+  | { name: 'activity' }
+  | { name: 'workflow'; workflowId: string }
+  | { name: 'tokens' }
+  | { name: 'not-found'; path: string };
+
+function decode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Parses a pathname; anything unknown (or badly encoded) is `not-found`, never an exception. */
+export function matchRoute(pathname: string): Route {
+  const raw = pathname.replace(/\/+$/, '').split('/').slice(1);
+  const parts = raw.map(decode);
+  const notFound: Route = { name: 'not-found', path: pathname };
+  if (parts.some((p) => p === null)) return notFound;
+  const p = parts as string[];
+  if (p.length === 0 || (p.length === 1 && p[0] === '')) return { name: 'home' };
+  const [first, ...rest] = p;
+  switch (first) {
+    case 'modules': {
+      const [namespace, moduleName, system, version, unitKind, unitName] = rest;
+      if (!namespace || !moduleName || !system || rest.length > 6 || rest.length === 5) return notFound;
+      if (unitKind !== undefined && unitKind !== 'modules' && unitKind !== 'examples') return notFound;
+      return { name: 'module', namespace, moduleName, system, version: version ?? null, unit: unitKind && unitName ? `${unitKind}/${unitName}` : null };
+    }
+    case 'providers': {
+      const [namespace, type, version] = rest;
+      if (!namespace || !type || rest.length > 3) return notFound;
+      return { name: 'provider', namespace, type, version: version ?? null };
+    }
+    case 'publish':
+      return rest.length ? notFound : { name: 'publish' };
+    case 'activity':
+      // A workflow id keeps its slashes in the path: /activity/module-publish:acme/net/aws/1.0.0
+      return rest.length ? { name: 'workflow', workflowId: rest.join('/') } : { name: 'activity' };
+    case 'tokens':
+      return rest.length ? notFound : { name: 'tokens' };
+    default:
+      return notFound;
+  }
+}
+
+const enc = encodeURIComponent;
+
+function withQuery(path: string, query?: Record<string, string | number | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** Links to every page: the inverse of `matchRoute`. */
+export const links = {
+  home: (query?: Record<string, string | number | undefined | null>) => withQuery('/', query),
+  module: (m: { namespace: string; name: string; system: string }, version?: string | null, unit?: string | null) => {
+    let path = `/modules/${enc(m.namespace)}/${enc(m.name)}/${enc(m.system)}`;
+    if (version) path += `/${enc(version)}`;
+    if (version && unit) path += `/${unit.split('/').map(enc).join('/')}`;
+    return path;
+  },
+  provider: (p: { namespace: string; type: string }, version?: string | null) =>
+    `/providers/${enc(p.namespace)}/${enc(p.type)}${version ? `/${enc(version)}` : ''}`,
+  publish: (query?: Record<string, string | undefined>) => withQuery('/publish', query),
+  activity: (query?: Record<string, string | undefined>) => withQuery('/activity', query),
+  workflow: (workflowId: string) => `/activity/${workflowId.split('/').map(enc).join('/')}`,
+  tokens: () => '/tokens',
+};
