@@ -105,6 +105,51 @@ export const openApiDocument = {
       },
     },
     '/api/v1/tokens/{id}': { delete: { summary: 'Revoke a token', security: secured, parameters: [path('id')], responses: { 204: { description: 'revoked' }, 401: error, 404: error } } },
+    '/api/v1/search': {
+      get: {
+        summary: 'Search modules and providers together, sorted and paginated, with filter facets',
+        parameters: [
+          ...page,
+          { name: 'provider', in: 'query', schema: { type: 'string', maxLength: 64 } },
+          { name: 'kind', in: 'query', schema: { type: 'string', enum: ['all', 'module', 'provider'] } },
+          { name: 'sort', in: 'query', schema: { type: 'string', enum: ['recent', 'downloads', 'name'] } },
+        ],
+        responses: { 200: ok('page'), 400: error },
+      },
+    },
+    '/api/v1/modules/{namespace}/{name}/{system}/downloads': {
+      get: {
+        summary: 'Daily download counts',
+        parameters: [
+          ...moduleParams,
+          { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 3660 } },
+          { name: 'version', in: 'query', schema: { type: 'string', maxLength: 128 } },
+        ],
+        responses: { 200: ok('series'), 400: error, 404: error },
+      },
+    },
+    '/api/v1/workflows': {
+      get: {
+        summary: 'Strata workflows (running and recent) from Temporal visibility',
+        security: secured,
+        parameters: [
+          { name: 'kind', in: 'query', schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } },
+          { name: 'status', in: 'query', schema: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] } },
+          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
+          { name: 'pageToken', in: 'query', schema: { type: 'string', maxLength: 4096 } },
+          { name: 'per_page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+        ],
+        responses: { 200: ok('page'), 400: error, 401: error },
+      },
+    },
+    '/api/v1/workflows/{workflowId}/events': {
+      get: {
+        summary: 'Live status and progress as Server-Sent Events (token also accepted as ?token=, for EventSource)',
+        security: secured,
+        parameters: [path('workflowId'), { name: 'token', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: { description: 'text/event-stream of status events, then end' }, 401: error, 404: error },
+      },
+    },
     '/api/v1/workflows/{workflowId}': {
       get: { summary: 'Workflow status', security: secured, parameters: [path('workflowId')], responses: { 200: ok('status'), 400: error, 401: error, 404: error } },
     },
