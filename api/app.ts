@@ -11,6 +11,9 @@ import { providersRouter } from './routes/providers/router';
 import { searchRouter } from './routes/search/router';
 import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
+import { vcsConnectionsRouter } from './routes/vcs/connections-router';
+import { vcsLinksRouter } from './routes/vcs/links-router';
+import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
 import { webUi } from './routes/web/router';
 import { workflowsRouter } from './routes/workflows/router';
 
@@ -35,6 +38,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     healthRouter(deps),
     // Before modulesRouter: `…/:system/downloads` would otherwise be read as a version.
     statsRouter(deps),
+    // Before modulesRouter too: `…/:system/vcs` would otherwise be read as a version.
+    vcsLinksRouter(deps),
     modulesRouter(deps),
     providersRouter(deps),
     gpgKeysRouter(deps),
@@ -42,6 +47,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     workflowsRouter(deps),
     activityRouter(deps),
     searchRouter(deps),
+    vcsConnectionsRouter(deps),
+    vcsWebhooksRouter(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

@@ -6,6 +6,7 @@ import { createDb, migrateLatest } from '../core/db/knex';
 import { startEmbeddedPostgres } from '../core/embedded/postgres';
 import { createLogger } from '../core/log';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
+import { createVcsRuntime } from '../core/vcs/runtime';
 import { startApiServer } from '../api/http-server';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
@@ -67,7 +68,7 @@ try {
     address: temporalAddress,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { db, storage, limits: extractLimits(config) },
+    deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config) },
   });
   const running = worker.run();
   stops.push(async () => {

@@ -2,6 +2,7 @@ import { loadConfig } from '../core/config';
 import { createDb } from '../core/db/knex';
 import { createLogger } from '../core/log';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
+import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
 import { installTemporalLogging } from './logging';
@@ -23,7 +24,7 @@ const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage: createStorage(config, signingSecret), limits: extractLimits(config) },
+  deps: { db, storage: createStorage(config, signingSecret), limits: extractLimits(config), vcs: await createVcsRuntime(config) },
 });
 log.info({ taskQueue: config.temporal.taskQueue }, 'Strata worker running');
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained (the SDK installs the handlers).

@@ -14,6 +14,7 @@ import { createDb, migrateLatest, type Db } from '../../core/db/knex';
 import { createLogger } from '../../core/log';
 import { createStorage, extractLimits } from '../../core/runtime';
 import type { BlobStorage } from '../../core/storage/storage';
+import { createVcsRuntime } from '../../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from '../../temporal/connection';
 import { bundleWorkflows, createWorker } from '../../temporal/create-worker';
 import { freePort } from './ports';
@@ -101,13 +102,14 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
   await registerSearchAttributes(temporal, config.temporal.namespace);
   await ensureBootstrapToken(db, { configured: token, file: join(dataDir, 'bootstrap-token') });
 
+  const vcs = await createVcsRuntime(config);
   let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
   const startWorker = async () => {
     const { worker, connection } = await createWorker({
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, storage, limits: extractLimits(config) },
+      deps: { db, storage, limits: extractLimits(config), vcs },
       workflowBundle: await sharedBundle(),
     });
     running = { worker, connection, done: worker.run() };

@@ -1,0 +1,90 @@
+import Router from '@koa/router';
+import { listVcsDeliveries } from '../../../core/db/repos/vcs-deliveries';
+import { deleteVcsLink } from '../../../core/db/repos/vcs-links';
+import { listVcsViolations } from '../../../core/db/repos/vcs-violations';
+import { assertName, assertSystem } from '../../../core/registry/names';
+import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
+import { readJson } from '../../body';
+import type { AppDeps, AppState } from '../../deps';
+import { requireToken } from '../../middleware/auth';
+import { awaitResult } from '../../workflows/run-workflow';
+import { createLink, requireLink } from './link-service';
+import { presentDelivery, presentLink, presentViolation } from './present';
+import { linkInput, listQuery, waitQuery } from './schemas';
+import { startVcsWorkflow, statusUrlOf } from './workflows';
+
+function address(params: Record<string, string>) {
+  return {
+    namespace: assertName('namespace', params.namespace!),
+    name: assertName('name', params.name!),
+    system: assertSystem(params.system!),
+  };
+}
+
+/**
+ * A module's link to a repository: link (201 with the webhook URL and secret), show, unlink, manual sync, and the
+ * delivery and violation logs. Registered before the modules router, whose `…/:system/:version` would match `vcs`.
+ */
+export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/modules/:namespace/:name/:system/vcs' });
+  router.use(requireToken(deps.db));
+
+  router.post('/', async (ctx) => {
+    const body = linkInput.parse(await readJson(ctx));
+    const created = await createLink(deps, address(ctx.params), body);
+    ctx.status = 201;
+    ctx.body = {
+      ...presentLink(created.link),
+      webhookSecret: created.webhookSecret,
+      ...(created.webhookUsername ? { webhookUsername: created.webhookUsername } : {}),
+      setup: created.setup,
+    };
+  });
+
+  router.get('/', async (ctx) => {
+    ctx.body = presentLink(await requireLink(deps, address(ctx.params)));
+  });
+
+  /** Unlinks; published versions stay. The provider's webhook is left in place (its deliveries are refused). */
+  router.delete('/', async (ctx) => {
+    const link = await requireLink(deps, address(ctx.params));
+    await deleteVcsLink(deps.db, link.id);
+    ctx.status = 204;
+  });
+
+  /** Manual sync: publish every release tag not published yet, check the others. 202, or the summary with ?wait. */
+  router.post('/sync', async (ctx) => {
+    const a = address(ctx.params);
+    const link = await requireLink(deps, a);
+    const { wait } = waitQuery.parse(ctx.query);
+    const workflowId = vcsWorkflowIds.sync(link.id);
+    const { handle, alreadyRunning } = await startVcsWorkflow(deps, {
+      workflowType: 'syncVcsLink',
+      workflowId,
+      arg: { linkId: link.id, trigger: 'manual' },
+      kind: 'vcs-sync',
+      artifact: `${a.namespace}/${a.name}/${a.system}`,
+    });
+    const statusUrl = statusUrlOf(deps, workflowId);
+    if (!wait) {
+      ctx.status = 202;
+      ctx.body = { workflowId, statusUrl, alreadyRunning };
+      return;
+    }
+    ctx.body = { workflowId, statusUrl, alreadyRunning, ...(await awaitResult<Record<string, unknown>>(handle)) };
+  });
+
+  router.get('/deliveries', async (ctx) => {
+    const link = await requireLink(deps, address(ctx.params));
+    const { limit } = listQuery.parse(ctx.query);
+    ctx.body = { items: (await listVcsDeliveries(deps.db, link.id, limit)).map(presentDelivery) };
+  });
+
+  router.get('/violations', async (ctx) => {
+    const link = await requireLink(deps, address(ctx.params));
+    const { limit } = listQuery.parse(ctx.query);
+    ctx.body = { items: (await listVcsViolations(deps.db, link.id, limit)).map(presentViolation) };
+  });
+
+  return router;
+}

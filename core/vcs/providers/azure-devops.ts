@@ -1,0 +1,135 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import * as azdev from 'azure-devops-node-api';
+import type { IGitApi } from 'azure-devops-node-api/GitApi';
+import { GitVersionType, VersionControlRecursionType } from 'azure-devops-node-api/interfaces/GitInterfaces';
+import { toVcsError } from '../errors';
+import { checkBaseUrl, type NetworkPolicy } from '../network-policy';
+import { parseAzureRepository } from '../repository-name';
+import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, WebhookRegistration } from '../types';
+
+/** The user name Strata puts in the service hook's basic-auth credentials; the password is the link's secret. */
+export const AZURE_HOOK_USER = 'strata';
+
+/** typed-rest-client answers 404 with a null result instead of an error. */
+function found<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw Object.assign(new Error('not found'), { statusCode: 404 });
+  return value;
+}
+
+/** Azure DevOps Services (`https://dev.azure.com/<org>`) or Server (collection URL) through azure-devops-node-api, with a PAT. */
+export class AzureDevOpsClient implements VcsClient {
+  readonly kind = 'azure-devops' as const;
+  private readonly connection: azdev.WebApi;
+  private git: Promise<IGitApi> | null = null;
+
+  constructor(private readonly options: { baseUrl: string; token: string; policy: NetworkPolicy }) {
+    this.connection = new azdev.WebApi(options.baseUrl, azdev.getPersonalAccessTokenHandler(options.token), {
+      allowRetries: false,
+      // A redirect could lead off the checked host; Azure DevOps answers these calls directly.
+      allowRedirects: false,
+      socketTimeout: 60_000,
+    });
+  }
+
+  private async call<T>(attempted: string, fn: (git: IGitApi) => Promise<T>): Promise<T> {
+    try {
+      await checkBaseUrl(this.options.baseUrl, this.options.policy);
+      this.git ??= this.connection.getGitApi();
+      return await fn(await this.git.catch((err) => {
+        this.git = null;
+        throw err;
+      }));
+    } catch (err) {
+      throw toVcsError('azure-devops', err, attempted);
+    }
+  }
+
+  async whoAmI(): Promise<VcsIdentity> {
+    try {
+      await checkBaseUrl(this.options.baseUrl, this.options.policy);
+      const data = await this.connection.connect();
+      const user = data.authenticatedUser;
+      if (!user?.id || user.descriptor?.identityType === 'Microsoft.TeamFoundation.UnauthenticatedIdentity') {
+        throw Object.assign(new Error('anonymous'), { statusCode: 401 });
+      }
+      const account = (user.properties as Record<string, { $value?: string }> | undefined)?.Account?.$value;
+      return { login: account ?? user.providerDisplayName ?? user.id, name: user.providerDisplayName ?? null };
+    } catch (err) {
+      throw toVcsError('azure-devops', err, 'identify the token owner');
+    }
+  }
+
+  listRepositories(options: { limit?: number } = {}): Promise<VcsRepository[]> {
+    return this.call('list repositories', async (git) => {
+      const repos = found(await git.getRepositories());
+      return repos.slice(0, options.limit ?? 1000).map((r) => ({
+        fullName: `${r.project?.name}/${r.name}`,
+        webUrl: r.webUrl ?? this.repositoryUrl(`${r.project?.name}/${r.name}`),
+        defaultBranch: r.defaultBranch?.replace(/^refs\/heads\//, '') ?? null,
+        private: r.project?.visibility === undefined ? null : r.project.visibility !== 2,
+      }));
+    });
+  }
+
+  listTags(repository: string): Promise<VcsTag[]> {
+    const { project, repo } = parseAzureRepository(repository);
+    return this.call(`list the tags of ${repository}`, async (git) => {
+      const refs = found(await git.getRefs(repo, project, 'tags/', false, false, false, false, true));
+      return refs.map((r) => ({ name: r.name!.replace(/^refs\/tags\//, ''), commitSha: r.peeledObjectId ?? r.objectId! }));
+    });
+  }
+
+  resolveTag(repository: string, tag: string): Promise<string | null> {
+    const { project, repo } = parseAzureRepository(repository);
+    return this.call(`resolve tag ${tag} of ${repository}`, async (git) => {
+      // The filter is a prefix match: pick the exact ref.
+      const refs = found(await git.getRefs(repo, project, `tags/${tag}`, false, false, false, false, true));
+      const ref = refs.find((r) => r.name === `refs/tags/${tag}`);
+      return ref ? (ref.peeledObjectId ?? ref.objectId ?? null) : null;
+    });
+  }
+
+  downloadArchive(repository: string, commitSha: string, signal?: AbortSignal): Promise<VcsArchive> {
+    const { project, repo } = parseAzureRepository(repository);
+    return this.call(`download ${repository} at ${commitSha}`, async (git) => {
+      const res = (await git.getItemZip(repo, '/', project, undefined, VersionControlRecursionType.Full, false, false, true, {
+        version: commitSha,
+        versionType: GitVersionType.Commit,
+      })) as IncomingMessage;
+      // getItemZip hands back the raw response whatever its status.
+      if (res.statusCode !== 200) {
+        res.resume();
+        throw Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode });
+      }
+      signal?.addEventListener('abort', () => res.destroy(signal.reason as Error), { once: true });
+      // The items zip of the root holds the files at the top level, without a wrapper directory.
+      return { stream: res as Readable, format: 'zip' as const, wrapped: false };
+    });
+  }
+
+  installWebhook(repository: string, hook: WebhookRegistration): Promise<{ id: string }> {
+    const { project, repo } = parseAzureRepository(repository);
+    return this.call(`install a service hook on ${repository}`, async (git) => {
+      const target = found(await git.getRepository(repo, project));
+      if (!target.id || !target.project?.id) throw Object.assign(new Error('no such repository'), { statusCode: 404 });
+      // Service hooks have no wrapper in azure-devops-node-api: the documented REST call, through its client.
+      const res = await this.connection.rest.create<{ id: string }>(`${this.options.baseUrl}/_apis/hooks/subscriptions?api-version=7.1`, {
+        publisherId: 'tfs',
+        eventType: 'git.push',
+        resourceVersion: '1.0',
+        consumerId: 'webHooks',
+        consumerActionId: 'httpRequest',
+        publisherInputs: { projectId: target.project.id, repository: target.id, branch: '' },
+        consumerInputs: { url: hook.url, basicAuthUsername: AZURE_HOOK_USER, basicAuthPassword: hook.secret },
+      });
+      if (!res.result?.id) throw Object.assign(new Error('no subscription id returned'), { statusCode: res.statusCode });
+      return { id: res.result.id };
+    });
+  }
+
+  repositoryUrl(repository: string): string {
+    const { project, repo } = parseAzureRepository(repository);
+    return `${this.options.baseUrl}/${encodeURIComponent(project)}/_git/${encodeURIComponent(repo)}`;
+  }
+}
