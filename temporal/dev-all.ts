@@ -10,6 +10,7 @@ import { createVcsRuntime } from '../core/vcs/runtime';
 import { startApiServer } from '../api/http-server';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
+import { ensureVcsReconcileSchedule } from './schedules';
 import { installTemporalLogging } from './logging';
 import { startTemporalDevServer } from './dev-server';
 
@@ -61,6 +62,7 @@ try {
   const client = await connectClient({ address: temporalAddress, namespace: config.temporal.namespace });
   stops.push(() => client.connection.close());
   await registerSearchAttributes(client, config.temporal.namespace);
+  await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
 
   const signingSecret = await resolveSigningSecret(config);
   const storage = createStorage(config, signingSecret);

@@ -5,6 +5,7 @@ import { createStorage, extractLimits, resolveSigningSecret } from '../core/runt
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker } from './create-worker';
+import { ensureVcsReconcileSchedule } from './schedules';
 import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
@@ -18,6 +19,8 @@ if (!config.databaseUrl || !config.temporal.address) {
 const db = createDb(config.databaseUrl);
 const client = await connectClient({ address: config.temporal.address, namespace: config.temporal.namespace });
 await registerSearchAttributes(client, config.temporal.namespace);
+// The reconcile schedule (moved tags, missed webhooks) is recreated here too, e.g. after a namespace reset.
+await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
 await client.connection.close();
 const signingSecret = await resolveSigningSecret(config);
 const { worker, connection } = await createWorker({

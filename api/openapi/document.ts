@@ -1,3 +1,5 @@
+import { vcsOpenApiPaths } from '../routes/vcs/openapi';
+
 /**
  * The OpenAPI 3.1 description of Strata's HTTP API, served at `/api/openapi.json`. Used by API clients and by
  * schema-based fuzzing (schemathesis), whose bar is: no 5xx for any input.
@@ -34,6 +36,7 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...vcsOpenApiPaths,
     '/.well-known/terraform.json': { get: { summary: 'Service discovery', responses: { 200: ok('services') } } },
     '/healthz': { get: { summary: 'Liveness', responses: { 200: ok('alive') } } },
     '/readyz': { get: { summary: 'Readiness', responses: { 200: ok('ready'), 503: ok('not ready') } } },

@@ -11,7 +11,8 @@ import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
 import type { AppDeps } from '../../deps';
 import { vcsRuntimeFor } from './runtime';
 import type { LinkInput } from './schemas';
-import { ensureVcsReconcileSchedule, startVcsWorkflow, statusUrlOf } from './workflows';
+import { ensureVcsReconcileSchedule } from '../../../temporal/schedules';
+import { startVcsWorkflow, statusUrlOf } from './workflows';
 
 /** The link's module, or NotFound. */
 export async function requireLink(deps: AppDeps, a: ModuleAddress): Promise<VcsLinkView> {

@@ -1,7 +1,6 @@
-import { ScheduleAlreadyRunning, WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { StrataArtifact, StrataKind, StrataVersion } from '../../../temporal/search-attributes';
-import { VCS_RECONCILE_SCHEDULE_ID } from '../../../workflows/vcs/ids';
 import type { AppDeps } from '../../deps';
 
 export const statusUrlOf = (deps: AppDeps, workflowId: string) => `${deps.config.publicUrl}/api/v1/workflows/${encodeURIComponent(workflowId)}`;
@@ -45,38 +44,3 @@ export async function resultWithin<T>(handle: WorkflowHandle, ms: number): Promi
   }
 }
 
-const ensured = new WeakMap<Client, Promise<void>>();
-
-/**
- * Creates the reconcile schedule once per namespace (idempotent: an existing schedule is kept as it is). Called
- * when a module is linked; a worker may call it at start-up as well.
- */
-export function ensureVcsReconcileSchedule(client: Client, input: { taskQueue: string; intervalMinutes: number }): Promise<void> {
-  let done = ensured.get(client);
-  if (!done) {
-    done = client.schedule
-      .create({
-        scheduleId: VCS_RECONCILE_SCHEDULE_ID,
-        spec: { intervals: [{ every: `${input.intervalMinutes}m` }] },
-        action: {
-          type: 'startWorkflow',
-          workflowType: 'reconcileVcsLinks',
-          workflowId: 'vcs-reconcile',
-          taskQueue: input.taskQueue,
-          args: [{}],
-          typedSearchAttributes: [{ key: StrataKind, value: 'vcs-reconcile' }] as unknown as TypedSearchAttributes,
-        },
-        policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
-      })
-      .then(
-        () => undefined,
-        (err) => {
-          if (err instanceof ScheduleAlreadyRunning) return;
-          ensured.delete(client);
-          throw err;
-        },
-      );
-    ensured.set(client, done);
-  }
-  return done;
-}
