@@ -8,6 +8,17 @@ import type {
   GpgKey,
   ModuleDetail,
   ProviderDetail,
+  VcsConnection,
+  VcsConnectionChecked,
+  VcsConnectionInput,
+  VcsDelivery,
+  VcsLink,
+  VcsLinkCreated,
+  VcsLinkInput,
+  VcsRepository,
+  VcsSyncAccepted,
+  VcsTagPreview,
+  VcsViolation,
   WorkflowFilter,
   WorkflowPage,
   WorkflowView,
@@ -48,6 +59,10 @@ function queryString(query: Query | undefined): string {
 }
 
 const seg = encodeURIComponent;
+
+type ModuleAddress = { namespace: string; name: string; system: string };
+const modulePath = (m: ModuleAddress) => `/api/v1/modules/${seg(m.namespace)}/${seg(m.name)}/${seg(m.system)}`;
+const jsonBody = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 async function readError(res: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -161,6 +176,58 @@ export class ApiClient {
 
   revokeToken(id: string): Promise<void> {
     return this.request('DELETE', `/api/v1/tokens/${seg(id)}`);
+  }
+
+  async vcsConnections(signal?: AbortSignal): Promise<VcsConnection[]> {
+    return (await this.request<{ items: VcsConnection[] }>('GET', '/api/v1/vcs/connections', { signal })).items;
+  }
+
+  /** Saves a connection; the server validates it at once (its token is never returned). */
+  createVcsConnection(input: VcsConnectionInput): Promise<VcsConnectionChecked> {
+    return this.request('POST', '/api/v1/vcs/connections', jsonBody(input));
+  }
+
+  validateVcsConnection(id: string): Promise<VcsConnectionChecked> {
+    return this.request('POST', `/api/v1/vcs/connections/${seg(id)}/validate`);
+  }
+
+  deleteVcsConnection(id: string): Promise<void> {
+    return this.request('DELETE', `/api/v1/vcs/connections/${seg(id)}`);
+  }
+
+  async vcsRepositories(connectionId: string, signal?: AbortSignal): Promise<VcsRepository[]> {
+    return (await this.request<{ items: VcsRepository[] }>('GET', `/api/v1/vcs/connections/${seg(connectionId)}/repositories`, { signal })).items;
+  }
+
+  /** A repository's tags with their commits and the version each maps to under `tagPattern`. */
+  async vcsTags(connectionId: string, repository: string, tagPattern?: string, signal?: AbortSignal): Promise<VcsTagPreview[]> {
+    const path = `/api/v1/vcs/connections/${seg(connectionId)}/tags`;
+    return (await this.request<{ items: VcsTagPreview[] }>('GET', path, { query: { repository, tagPattern }, signal })).items;
+  }
+
+  vcsLink(m: ModuleAddress, signal?: AbortSignal): Promise<VcsLink> {
+    return this.request('GET', `${modulePath(m)}/vcs`, { signal });
+  }
+
+  /** Links a module (created when new) to a repository; the answer holds the webhook secret, shown only now. */
+  linkModule(m: ModuleAddress, input: VcsLinkInput): Promise<VcsLinkCreated> {
+    return this.request('POST', `${modulePath(m)}/vcs`, jsonBody(input));
+  }
+
+  unlinkModule(m: ModuleAddress): Promise<void> {
+    return this.request('DELETE', `${modulePath(m)}/vcs`);
+  }
+
+  syncVcsLink(m: ModuleAddress): Promise<VcsSyncAccepted> {
+    return this.request('POST', `${modulePath(m)}/vcs/sync`);
+  }
+
+  async vcsDeliveries(m: ModuleAddress, limit = 20, signal?: AbortSignal): Promise<VcsDelivery[]> {
+    return (await this.request<{ items: VcsDelivery[] }>('GET', `${modulePath(m)}/vcs/deliveries`, { query: { limit }, signal })).items;
+  }
+
+  async vcsViolations(m: ModuleAddress, limit = 50, signal?: AbortSignal): Promise<VcsViolation[]> {
+    return (await this.request<{ items: VcsViolation[] }>('GET', `${modulePath(m)}/vcs/violations`, { query: { limit }, signal })).items;
   }
 }
 

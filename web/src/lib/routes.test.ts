@@ -11,6 +11,9 @@ describe('routes', () => {
     expect(matchRoute('/activity')).toEqual({ name: 'activity' });
     expect(matchRoute('/tokens')).toEqual({ name: 'tokens' });
     expect(matchRoute('/publish')).toEqual({ name: 'publish' });
+    expect(matchRoute('/publish/repository')).toEqual({ name: 'publish-repository' });
+    expect(matchRoute('/connections')).toEqual({ name: 'connections' });
+    expect(matchRoute('/publish/elsewhere').name).toBe('not-found');
   });
 
   it('keeps a workflow id with its colon and slashes, and round-trips links', () => {
@@ -20,6 +23,9 @@ describe('routes', () => {
     expect(matchRoute(href)).toEqual({ name: 'workflow', workflowId: id });
     const m = { namespace: 'ac me', name: 'n', system: 'aws' };
     expect(matchRoute(links.module(m, '1.0.0', 'modules/x'))).toMatchObject({ namespace: 'ac me', version: '1.0.0', unit: 'modules/x' });
+    // The repository tab is a query on the module page, so switching tabs keeps the loaded module.
+    expect(links.moduleVcs(m)).toBe('/modules/ac%20me/n/aws?tab=vcs');
+    expect(links.publishRepository({ namespace: 'acme', name: undefined })).toBe('/publish/repository?namespace=acme');
   });
 
   it('answers not-found for unknown or malformed paths instead of throwing', () => {

@@ -4,6 +4,8 @@ export type Route =
   | { name: 'module'; namespace: string; moduleName: string; system: string; version: string | null; unit: string | null }
   | { name: 'provider'; namespace: string; type: string; version: string | null }
   | { name: 'publish' }
+  | { name: 'publish-repository' }
+  | { name: 'connections' }
   | { name: 'activity' }
   | { name: 'workflow'; workflowId: string }
   | { name: 'tokens' }
@@ -39,7 +41,10 @@ export function matchRoute(pathname: string): Route {
       return { name: 'provider', namespace, type, version: version ?? null };
     }
     case 'publish':
+      if (rest.length === 1 && rest[0] === 'repository') return { name: 'publish-repository' };
       return rest.length ? notFound : { name: 'publish' };
+    case 'connections':
+      return rest.length ? notFound : { name: 'connections' };
     case 'activity':
       // A workflow id keeps its slashes in the path: /activity/module-publish:acme/net/aws/1.0.0
       return rest.length ? { name: 'workflow', workflowId: rest.join('/') } : { name: 'activity' };
@@ -68,9 +73,15 @@ export const links = {
     if (version && unit) path += `/${unit.split('/').map(enc).join('/')}`;
     return path;
   },
+  /** The module page's repository (VCS) tab. */
+  moduleVcs: (m: { namespace: string; name: string; system: string }) =>
+    withQuery(`/modules/${enc(m.namespace)}/${enc(m.name)}/${enc(m.system)}`, { tab: 'vcs' }),
   provider: (p: { namespace: string; type: string }, version?: string | null) =>
     `/providers/${enc(p.namespace)}/${enc(p.type)}${version ? `/${enc(version)}` : ''}`,
   publish: (query?: Record<string, string | undefined>) => withQuery('/publish', query),
+  /** The "publish from a repository" wizard, optionally prefilled with the module address. */
+  publishRepository: (query?: Record<string, string | undefined>) => withQuery('/publish/repository', query),
+  connections: () => '/connections',
   activity: (query?: Record<string, string | undefined>) => withQuery('/activity', query),
   workflow: (workflowId: string) => `/activity/${workflowId.split('/').map(enc).join('/')}`,
   tokens: () => '/tokens',

@@ -162,3 +162,101 @@ export interface ApiToken {
 }
 
 export type CreatedToken = ApiToken & { token: string };
+
+// VCS publishing (api/routes/vcs/present.ts): connections, links, deliveries and violations.
+
+export type VcsKind = 'github' | 'gitlab' | 'azure-devops';
+export type VcsConnectionStatus = 'pending' | 'valid' | 'invalid';
+
+export interface VcsConnection {
+  id: string;
+  kind: VcsKind;
+  name: string;
+  baseUrl: string;
+  status: VcsConnectionStatus;
+  statusReason: string | null;
+  /** Who the token belongs to, as the provider's "who am I" answered. */
+  identity: string | null;
+  checkedAt: string | null;
+  createdAt: string;
+}
+
+/** A connection just saved or re-validated; `done` is false while the provider is still being asked. */
+export type VcsConnectionChecked = VcsConnection & { validation: Accepted & { done: boolean } };
+
+export interface VcsConnectionInput {
+  kind: VcsKind;
+  name: string;
+  baseUrl?: string;
+  token: string;
+}
+
+export interface VcsRepository {
+  fullName: string;
+  webUrl: string;
+  defaultBranch: string | null;
+  private: boolean | null;
+}
+
+export interface VcsTagPreview {
+  name: string;
+  commitSha: string;
+  /** The version this tag publishes under the tag pattern; null when it is not a release tag. */
+  version: string | null;
+}
+
+export type VcsWebhookStatus = 'pending' | 'installed' | 'manual';
+
+export interface VcsLink {
+  id: string;
+  module: { namespace: string; name: string; system: string };
+  connectionId: string;
+  kind: VcsKind;
+  repository: string;
+  subdirectory: string | null;
+  tagPattern: string;
+  webhookUrl: string;
+  webhook: { status: VcsWebhookStatus; id: string | null; error: string | null };
+  lastSyncedAt: string | null;
+  createdAt: string;
+}
+
+export interface VcsLinkInput {
+  connectionId: string;
+  repository: string;
+  subdirectory?: string;
+  tagPattern?: string;
+}
+
+/** The answer to linking: the only time the webhook secret is shown. */
+export type VcsLinkCreated = VcsLink & { webhookSecret: string; webhookUsername?: string; setup: Accepted };
+
+export type VcsDeliveryResult = 'started' | 'ignored' | 'in-progress' | 'published' | 'unchanged' | 'violation' | 'not-a-release' | 'tag-missing' | 'failed';
+
+export interface VcsDelivery {
+  id: string;
+  provider: string;
+  deliveryId: string;
+  event: string;
+  repository: string | null;
+  ref: string | null;
+  tag: string | null;
+  result: VcsDeliveryResult;
+  detail: string | null;
+  workflowId: string | null;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface VcsViolation {
+  id: string;
+  tag: string;
+  version: string;
+  recordedSha: string | null;
+  observedSha: string;
+  detectedBy: string;
+  workflowId: string;
+  detectedAt: string;
+}
+
+export type VcsSyncAccepted = Accepted & { alreadyRunning: boolean };

@@ -31,6 +31,14 @@ export function kindLabel(kind: string | null): string {
       return 'Module publish';
     case 'provider-publish':
       return 'Provider publish';
+    case 'vcs-tag':
+      return 'Tag publish';
+    case 'vcs-sync':
+      return 'Repository sync';
+    case 'vcs-link-setup':
+      return 'Repository link';
+    case 'vcs-connection-check':
+      return 'Connection check';
     default:
       return kind ?? 'Workflow';
   }

@@ -54,9 +54,22 @@ export class ModuleStore {
     void this.downloads.load((signal) => api.moduleDownloads(namespace, name, system, 90, signal));
   }
 
+  /** Reads the module again past the cache (new versions arrived), keeping the page on screen meanwhile. */
+  reload(): void {
+    const { namespace, name, system } = this.address;
+    const key = `${namespace}/${name}/${system}`.toLowerCase();
+    cache.delete(key);
+    void this.module.load(async (signal) => {
+      const data = await api.module(namespace, name, system, signal);
+      cache.set(key, { at: Date.now(), data });
+      return data;
+    }, { keep: true });
+  }
+
   /** A readable reason when the URL names a version or unit that does not exist. */
   problem: ApiError | null = $derived.by(() => {
     if (!this.module.data) return null;
+    if (!this.version && !this.requestedVersion && !this.module.data.versions.length) return null;
     if (!this.version) return new ApiError(404, 'version_not_found', `version ${this.requestedVersion} of this module does not exist`);
     if (this.requestedUnit && !this.unit) return new ApiError(404, 'unit_not_found', `${this.requestedUnit} is not part of version ${this.version.version}`);
     return null;
