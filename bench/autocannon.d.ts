@@ -1,6 +1,6 @@
 // The subset of autocannon's programmatic API the benchmarks use (the package ships no types).
 declare module 'autocannon' {
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -13,7 +13,7 @@ declare module 'autocannon' {
     p99_9: number;
   }
 
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;
@@ -23,7 +23,7 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
   }
 
-  interface Result {
+  export interface Result {
     url: string;
     duration: number;
     requests: Histogram;

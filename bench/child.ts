@@ -5,8 +5,8 @@ export interface Child {
   process: ChildProcess;
   /** The last few KiB the child wrote to stdout/stderr. */
   output(): string;
-  /** Resolves with the exit code once the child has exited. */
-  exited: Promise<number | null>;
+  /** Resolves once the child has exited: its exit code, or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
    * Sends `signal` to the whole group (as Ctrl-C in a terminal does), then SIGKILL after `graceMs`.
    * Resolves true when it stopped on its own within the grace period.
@@ -23,7 +23,9 @@ export function spawnChild(command: string, args: string[], options: { cwd: stri
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString('utf8')).slice(-TAIL));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let exitedYet = false;
   void exited.then(() => (exitedYet = true));
 

@@ -7,7 +7,7 @@ export interface BenchOptions extends LoadSettings {
   profile: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--duration 8] [--warmup 2] [--connections 50] [--publishes 20] [--profile]`;
+const USAGE = `usage: npm run bench -- [--duration 8] [--slice 2] [--warmup 2] [--connections 50] [--publishes 20] [--profile]`;
 
 /** Command-line options of `npm run bench`; every one has the default the targets were set for. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -15,6 +15,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       duration: { type: 'string', default: '8' },
+      slice: { type: 'string', default: '2' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       publishes: { type: 'string', default: '20' },
@@ -33,6 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   return {
     durationSeconds: positive('duration', values.duration),
+    sliceSeconds: positive('slice', values.slice),
     warmupSeconds: positive('warmup', values.warmup),
     connections: positive('connections', values.connections),
     publishes: positive('publishes', values.publishes),

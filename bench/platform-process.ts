@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { spawnChild, type Child } from './child';
 import { freePorts } from './ports';
 
@@ -90,6 +89,3 @@ async function waitForReady(url: string, child: Child): Promise<void> {
   }
   throw new Error(`the platform was not ready after ${READY_TIMEOUT_MS / 1000} s:\n${child.output()}`);
 }
-
-/** Where the platform keeps its data inside a bench work directory. */
-export const platformDataDir = (workDir: string) => join(workDir, 'data');

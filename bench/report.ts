@@ -1,9 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadResult, LoadSettings } from './load';
+import type { Comparison, LoadResult, LoadSettings } from './load';
 import type { PublishLatency } from './publish-latency';
 import { THRESHOLDS, type ListingGrowth, type Verdict } from './verdicts';
+
+export type EndpointReport = LoadResult & {
+  /** req/s of the baseline slices around this endpoint's slices. */
+  baselineReqPerSec: number;
+  /** Median of the per-slice ratios to the baseline: the number the target applies to. */
+  ratio: number;
+  sliceRatios: number[];
+  /** Server CPU per request over the baseline's (null without /proc). */
+  cpuRatio: number | null;
+  baselineCpuMicrosPerRequest: number | null;
+  pass: boolean;
+  misses: string[];
+};
 
 export interface BenchReport {
   startedAt: string;
@@ -11,12 +24,11 @@ export interface BenchReport {
   settings: LoadSettings & { publishes: number };
   thresholds: typeof THRESHOLDS;
   /**
-   * The bare `node:http` server, measured before the first endpoint and after each one; `largeListing` is the
-   * same server sending the 1,000-version listing (context for the large listing, not a ratio's denominator).
+   * The bare `node:http` server over all its slices, and `largeListing`: the same server sending the 1,000-version
+   * listing, compared with it (context for the large listing).
    */
-  baseline: BaselineSummary & { largeListing: LoadResult };
-  /** `baselineReqPerSec`: the mean of the two baseline runs around this endpoint, which `ratio` divides by. */
-  endpoints: (LoadResult & { baselineReqPerSec: number; ratio: number; pass: boolean; misses: string[] })[];
+  baseline: { reqPerSec: number; minReqPerSec: number; maxReqPerSec: number; spreadPct: number; largeListing: EndpointReport };
+  endpoints: EndpointReport[];
   listingGrowth: ListingGrowth;
   publish: PublishLatency & Verdict;
   /** How `npm start` reacted to Ctrl-C (SIGINT to its process group) at the end; null if it was not running. */
@@ -24,18 +36,25 @@ export interface BenchReport {
   pass: boolean;
 }
 
-export interface BaselineSummary {
-  runs: LoadResult[];
-  /** Mean over the runs. */
-  reqPerSec: number;
-  /** (max − min) / mean of the runs' req/s: how steady the machine was during the benchmark. */
-  spreadPct: number;
+export function endpointReport(c: Comparison, verdict: Verdict): EndpointReport {
+  return {
+    ...c.result,
+    baselineReqPerSec: c.baseline.reqPerSec,
+    ratio: c.ratio,
+    sliceRatios: c.sliceRatios,
+    cpuRatio: c.cpuRatio,
+    baselineCpuMicrosPerRequest: c.baseline.cpuMicrosPerRequest,
+    pass: verdict.pass,
+    misses: verdict.misses,
+  };
 }
 
-export function summariseBaseline(runs: LoadResult[]): BaselineSummary {
-  const rates = runs.map((r) => r.reqPerSec);
+/** Summarises every baseline slice of the run: how fast the bare server was and how much the machine moved. */
+export function baselineSummary(comparisons: Comparison[], largeListing: EndpointReport): BenchReport['baseline'] {
+  const rates = comparisons.flatMap((c) => c.baseline.slices.map((s) => s.reqPerSec));
   const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
-  return { runs, reqPerSec: mean, spreadPct: (100 * (Math.max(...rates) - Math.min(...rates))) / mean };
+  const [min, max] = [Math.min(...rates), Math.max(...rates)];
+  return { reqPerSec: mean, minReqPerSec: min, maxReqPerSec: max, spreadPct: (100 * (max - min)) / mean, largeListing };
 }
 
 /** A ratio for humans: the 1 ms latency buckets can make a denominator 0. */
@@ -48,52 +67,51 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-/** The human summary: one row per endpoint, then the listing-growth and publish checks. */
-export function formatReport(r: BenchReport): string {
-  const header = ['target', 'req/s', 'baseline req/s', '× baseline', 'mean ms', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
-  const b = r.baseline;
-  const baselineRow = [
-    `bare node:http (${b.runs.length} runs)`,
-    fmt(b.reqPerSec),
-    `${fmt(Math.min(...b.runs.map((x) => x.reqPerSec)))}–${fmt(Math.max(...b.runs.map((x) => x.reqPerSec)))}`,
-    '1.00',
-    fmt(b.runs.reduce((sum, x) => sum + x.mean, 0) / b.runs.length, 2),
-    String(Math.max(...b.runs.map((x) => x.p50))),
-    String(Math.max(...b.runs.map((x) => x.p99))),
-    '',
-    String(b.runs.reduce((sum, x) => sum + x.errors + x.failures, 0)),
-    '',
-  ];
-  const endpointRows = r.endpoints.map((e) => [
+function row(e: EndpointReport, verdict: boolean): string[] {
+  return [
     e.label,
     fmt(e.reqPerSec),
     fmt(e.baselineReqPerSec),
     e.ratio.toFixed(2),
+    `${Math.min(...e.sliceRatios).toFixed(2)}–${Math.max(...e.sliceRatios).toFixed(2)}`,
+    e.cpuMicrosPerRequest === null ? 'n/a' : fmt(e.cpuMicrosPerRequest, 1),
+    e.cpuRatio === null ? 'n/a' : e.cpuRatio.toFixed(2),
     fmt(e.mean, 2),
     String(e.p50),
     String(e.p99),
-    fmt(e.coldMs, 1),
+    e.coldMs === null ? '' : fmt(e.coldMs, 1),
     String(e.errors + e.failures),
-    e.pass ? 'PASS' : 'MISS',
-  ]);
+    verdict ? (e.pass ? 'PASS' : 'MISS') : '',
+  ];
+}
+
+/** The human summary: one row per endpoint, then the listing-growth and publish checks. */
+export function formatReport(r: BenchReport): string {
+  const header = ['target', 'req/s', 'baseline req/s', '× baseline', 'slices', 'CPU µs/req', 'CPU × base', 'mean ms', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
+  const b = r.baseline;
   const g = r.listingGrowth;
   const p = r.publish;
   const t = r.thresholds;
+  const baseCpu = r.endpoints.map((e) => e.baselineCpuMicrosPerRequest).filter((x): x is number => x !== null);
+  const cpuBaseline = baseCpu.length ? `${fmt(baseCpu.reduce((a, x) => a + x, 0) / baseCpu.length, 1)} µs` : 'n/a';
   const misses = [...r.endpoints, g, p].filter((v) => !v.pass).map((v) => `  ${v.id}: ${v.misses.join('; ')}`);
   const shutdown = r.shutdown
     ? `npm start stopped on SIGINT in ${fmt(r.shutdown.ms)} ms${r.shutdown.clean ? '' : ' — it did NOT stop within 20 s and was killed'}`
     : '';
   return [
-    `Strata protocol benchmark — ${r.settings.connections} connections, ${r.settings.durationSeconds} s per target after ${r.settings.warmupSeconds} s warm-up`,
+    `Strata protocol benchmark — ${r.settings.connections} connections; per target ${r.settings.warmupSeconds} s warm-up, then ` +
+      `${r.settings.durationSeconds} s in ${r.settings.sliceSeconds} s slices alternating with the baseline`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadavgStart.map((l) => l.toFixed(2)).join(' ')} at start`,
-    `targets: ≥ ${t.minThroughputRatio}× the baseline's req/s (baseline = mean of the runs just before and after), p99 < ${t.maxP99Ms} ms, no errors`,
+    `targets: ≥ ${t.minThroughputRatio}× the baseline's req/s (median of per-slice ratios), p99 < ${t.maxP99Ms} ms, no errors`,
     '',
-    table([header, baselineRow, ...endpointRows]),
+    table([header, ...r.endpoints.map((e) => row(e, true)), row(b.largeListing, false)]),
     '',
-    `baseline spread over its ${b.runs.length} runs: ${b.spreadPct.toFixed(0)}% (a large spread means other work shared the machine; rerun on a quiet one)`,
-    `1,000 vs 5 versions listing: registry mean latency ${times(g.meanRatio)} (p50 ${times(g.p50Ratio)}, p99 ${times(g.p99Ratio)}, ` +
-      `req/s ${times(g.throughputRatio)}); the bare server sending the same bodies: ${times(g.bareMeanRatio)} ` +
-      `(${fmt(b.largeListing.reqPerSec)} req/s, p99 ${b.largeListing.p99} ms)`,
+    `baseline (bare node:http, 109-byte JSON): ${fmt(b.reqPerSec)} req/s on average, ${fmt(b.minReqPerSec)}–${fmt(b.maxReqPerSec)} over its slices ` +
+      `(spread ${b.spreadPct.toFixed(0)}%; above ~20% other work shared the machine — the slice ratios absorb most of it)`,
+    `CPU µs/req: the server process's CPU time (all threads) per answer, ${cpuBaseline} for the baseline. Other work on the machine`,
+    `  barely moves it; a CPU-bound server above ${(1 / t.minThroughputRatio).toFixed(2)}× the baseline's cannot reach ${t.minThroughputRatio}× its req/s`,
+    `1,000 vs 5 versions listing: registry mean latency ${times(g.meanRatio)} (p50 ${times(g.p50Ratio)}, p99 ${times(g.p99Ratio)}); ` +
+      `the bare server sending the same bodies: ${times(g.bareMeanRatio)}`,
     `  → growth the registry adds: ${times(g.adjustedMeanRatio)} — target ≤ ${t.maxLargeListingLatencyRatio}× and p99 < ${t.maxP99Ms} ms: ${g.pass ? 'PASS' : 'MISS'}`,
     `publish (upload → listed), ${p.samples.length} sequential small modules: p50 ${fmt(p.p50)} ms, p90 ${fmt(p.p90)} ms, max ${fmt(p.max)} ms ` +
       `— target p50 < ${t.maxPublishP50Ms} ms: ${p.pass ? 'PASS' : 'MISS'}`,

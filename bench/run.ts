@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { BenchApi } from './api-client';
 import { startBaseline } from './baseline-process';
 import type { Child } from './child';
-import { measure, type LoadResult, type Target } from './load';
+import { compareWithBaseline, type Comparison, type Target } from './load';
 import { parseOptions } from './options';
+import { pidListeningOn } from './process-cpu';
 import { measurePublishLatency } from './publish-latency';
 import { startPlatform, type RunningPlatform } from './platform-process';
-import { formatReport, summariseBaseline, writeReport, type BenchReport } from './report';
+import { baselineSummary, endpointReport, formatReport, writeReport, type BenchReport } from './report';
 import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
 import { protocolTargets } from './targets';
@@ -67,48 +68,43 @@ try {
   await seedCatalogue(platform, api, workDir);
   baseline = await startBaseline(repoDir);
 
-  const run = async (target: Target): Promise<LoadResult> => {
-    say(`loading ${target.label} (${target.url})`);
-    return measure(target, options);
+  const baselinePid = pidListeningOn(Number(new URL(baseline.url).port));
+  const platformPid = pidListeningOn(Number(new URL(platform.url).port));
+  const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, ok: [200], pid: baselinePid };
+  const compare = async (target: Target): Promise<Comparison> => {
+    say(`loading ${target.label} (${target.url}), alternating with the baseline`);
+    return compareWithBaseline(target, baselineTarget, options);
   };
-  // The baseline runs before the first target and after every target: each endpoint is compared with the mean
-  // of the two baseline runs around it, so a machine that gets busier or quieter mid-run skews no ratio.
-  const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, ok: [200] };
-  const baselineRuns = [await run(baselineTarget)];
-  const endpointResults: { result: LoadResult; baselineReqPerSec: number }[] = [];
-  for (const target of protocolTargets(platform.url, platform.publicUrl)) {
-    const result = await run(target);
-    const before = baselineRuns[baselineRuns.length - 1]!;
-    const after = await run(baselineTarget);
-    baselineRuns.push(after);
-    endpointResults.push({ result, baselineReqPerSec: (before.reqPerSec + after.reqPerSec) / 2 });
-  }
+  const comparisons: Comparison[] = [];
+  for (const target of protocolTargets(platform.url, platform.publicUrl, platformPid)) comparisons.push(await compare(target));
   // The bare server sending the 1,000-version body: how much of the large listing's cost is just bytes.
-  const bareLarge = await run({ id: 'baseline-1000', label: 'bare node:http, 1,000-version body', url: `${baseline.url}${BASELINE_LARGE_LISTING_PATH}`, ok: [200] });
-  baselineRuns.push(await run(baselineTarget));
+  const bareLarge = await compare({
+    id: 'baseline-1000',
+    label: 'bare node:http, 1,000-version body',
+    url: `${baseline.url}${BASELINE_LARGE_LISTING_PATH}`,
+    ok: [200],
+    pid: baselinePid,
+  });
   say(`publishing ${options.publishes} small modules one after another`);
   const publish = await measurePublishLatency(api, options.publishes);
 
   const shutdown = await cleanUp();
-  const endpoints = endpointResults.map(({ result, baselineReqPerSec }) => ({
-    ...result,
-    baselineReqPerSec,
-    ...judgeEndpoint(result, baselineReqPerSec),
-  }));
-  const byId = (id: string) => endpointResults.find((r) => r.result.id === id)!.result;
-  const listingGrowth = judgeListingGrowth({
-    small: byId('module-versions'),
-    large: byId('module-versions-1000'),
-    bareSmall: baselineRuns.slice(-2),
-    bareLarge,
-  });
+  const endpoints = comparisons.map((c) => endpointReport(c, judgeEndpoint(c)));
+  const byId = (id: string) => comparisons.find((c) => c.result.id === id)!;
+  const listingGrowth = judgeListingGrowth({ small: byId('module-versions'), large: byId('module-versions-1000'), bareLarge });
   const publishVerdict = { ...publish, ...judgePublish(publish) };
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgStart, loadavgEnd: loadavg() },
-    settings: { connections: options.connections, warmupSeconds: options.warmupSeconds, durationSeconds: options.durationSeconds, publishes: options.publishes },
+    settings: {
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.durationSeconds,
+      sliceSeconds: options.sliceSeconds,
+      publishes: options.publishes,
+    },
     thresholds: THRESHOLDS,
-    baseline: { ...summariseBaseline(baselineRuns), largeListing: bareLarge },
+    baseline: baselineSummary([...comparisons, bareLarge], endpointReport(bareLarge, { id: bareLarge.result.id, pass: true, misses: [] })),
     endpoints,
     listingGrowth,
     publish: publishVerdict,
@@ -119,7 +115,19 @@ try {
   process.stdout.write(`results: ${await writeReport(report)}\n`);
   if (profileDir) process.stdout.write(`CPU profiles (open in Chrome DevTools → Performance): ${profileDir}\n`);
 } catch (err) {
-  say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  say(`failed: ${describe(err)}`);
+  if (platform) {
+    const state = platform.child.process.exitCode !== null || platform.child.process.signalCode !== null
+      ? `it exited (code ${platform.child.process.exitCode}, signal ${platform.child.process.signalCode})`
+      : 'it is still running';
+    say(`the platform: ${state}; its last output:\n${platform.child.output()}`);
+  }
   await cleanUp();
   process.exitCode = 1;
+}
+
+/** An error with its cause chain: fetch reports the interesting part (ECONNRESET, …) only as the cause. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause ? `${err.stack ?? err.message}\ncaused by: ${describe(err.cause)}` : (err.stack ?? err.message);
 }

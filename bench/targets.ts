@@ -6,11 +6,11 @@ import { LARGE_MODULE, LARGE_MODULE_VERSION_COUNT, SMALL_MODULE, SMALL_MODULE_VE
 const modulePath = (a: ModuleAddress) => `/v1/modules/${a.namespace}/${a.name}/${a.system}`;
 
 /** The protocol read endpoints Terraform/OpenTofu hit on `init`, against the seeded catalogue. */
-export function protocolTargets(apiUrl: string, publicUrl: string): Target[] {
+export function protocolTargets(apiUrl: string, publicUrl: string, pid: number | null): Target[] {
   const { namespace, type, version } = TEST_PROVIDER;
   const mirror = `/v1/mirror/${new URL(publicUrl).host}/${namespace}/${type}`;
   const latestSmall = SMALL_MODULE_VERSIONS[SMALL_MODULE_VERSIONS.length - 1]!;
-  const targets: (Omit<Target, 'url'> & { path: string })[] = [
+  const targets: (Omit<Target, 'url' | 'pid'> & { path: string })[] = [
     { id: 'discovery', label: 'service discovery', path: '/.well-known/terraform.json', ok: [200] },
     {
       id: 'module-versions',
@@ -31,7 +31,7 @@ export function protocolTargets(apiUrl: string, publicUrl: string): Target[] {
       label: 'module download (204)',
       path: `${modulePath(SMALL_MODULE)}/${latestSmall}/download`,
       ok: [204],
-      verify: ({ headers }) => (headers.get('x-terraform-get') ? null : 'no X-Terraform-Get header'),
+      verify: ({ headers }) => (headers['x-terraform-get'] ? null : 'no X-Terraform-Get header'),
     },
     {
       id: 'provider-package',
@@ -61,7 +61,7 @@ export function protocolTargets(apiUrl: string, publicUrl: string): Target[] {
       },
     },
   ];
-  return targets.map(({ path, ...t }) => ({ ...t, url: `${apiUrl}${path}` }));
+  return targets.map(({ path, ...t }) => ({ ...t, url: `${apiUrl}${path}`, pid }));
 }
 
 function listsVersions(count: number): Target['verify'] {
