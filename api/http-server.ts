@@ -61,9 +61,15 @@ export async function startApiServer(input: {
   });
   const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache }).callback();
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    fastPath(req, res).then(
-      (handled) => {
-        if (!handled) void koa(req, res);
+    const handled = fastPath(req, res);
+    if (handled === true) return;
+    if (handled === false) {
+      void koa(req, res);
+      return;
+    }
+    handled.then(
+      (done) => {
+        if (!done) void koa(req, res);
       },
       () => res.destroy(),
     );

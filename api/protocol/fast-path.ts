@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { Logger } from '../../core/log';
 import { BLOB_ROUTE } from '../../core/storage/url-signing';
 import { createBlobRoute } from './blob-route';
@@ -10,9 +11,27 @@ import { moduleDownload, moduleVersions } from './modules-v1';
 import { providerDownload, providerVersions } from './providers-v1';
 import { jsonResponse, ResponseCache, type CachedResponse } from './response-cache';
 
+const DISCOVERY_PATH = '/.well-known/terraform.json';
+
 export const DISCOVERY = { 'modules.v1': '/v1/modules/', 'providers.v1': '/v1/providers/' };
 
 type Build = () => Promise<CachedResponse>;
+
+/**
+ * Terraform's and OpenTofu's HTTP client asks for gzip: large answers (long version lists, find-a-package with
+ * armored keys) are compressed once per cached entry and kept beside it.
+ */
+const GZIP_MIN_BYTES = 1024;
+const gzipCache = new WeakMap<CachedResponse, { body: Buffer; headers: Record<string, string> }>();
+function gzippedOf(r: CachedResponse): { body: Buffer; headers: Record<string, string> } {
+  let z = gzipCache.get(r);
+  if (!z) {
+    const body = gzipSync(r.body, { level: 6 });
+    z = { body, headers: { ...r.headers, 'content-length': String(body.length), 'content-encoding': 'gzip', vary: 'Accept-Encoding' } };
+    gzipCache.set(r, z);
+  }
+  return z;
+}
 
 /**
  * The lean front door for the registry protocols: matches the hot read paths on the raw request, before Koa
@@ -30,7 +49,7 @@ export function createProtocolFastPath(deps: {
   const serveBlob = createBlobRoute({ storage: ctx.storage, signingSecret: ctx.signingSecret });
 
   function route(path: string): { key: string; build: Build } | null {
-    if (path === '/.well-known/terraform.json') return { key: path, build: async () => discovery };
+    if (path === DISCOVERY_PATH) return { key: path, build: async () => discovery };
     if (!path.startsWith('/v1/')) return null;
     const parts = path.slice(4).split('/');
     let seg: string[];
@@ -79,15 +98,17 @@ export function createProtocolFastPath(deps: {
       res.end();
       return;
     }
+    const gzipped = r.body.length >= GZIP_MIN_BYTES && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '') ? gzippedOf(r) : null;
+    if (gzipped) {
+      res.writeHead(r.status, gzipped.headers);
+      res.end(req.method === 'HEAD' ? undefined : gzipped.body);
+      return;
+    }
     res.writeHead(r.status, r.headers);
     res.end(req.method === 'HEAD' ? undefined : r.body);
   }
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const raw = req.url ?? '/';
-    const q = raw.indexOf('?');
-    const path = q === -1 ? raw : raw.slice(0, q);
+  async function handleMiss(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     try {
       if (path.startsWith(BLOB_ROUTE)) {
         await serveBlob(req, res);
@@ -108,5 +129,23 @@ export function createProtocolFastPath(deps: {
       }
       return true;
     }
+  }
+
+  /**
+   * Returns true when it answered, false for requests that belong to Koa, or a promise of either on a cache
+   * miss. Cache hits are answered synchronously: no routing, no decoding, no promise (each promise also costs
+   * async-hook work in a process that runs the Temporal SDK).
+   */
+  return function handle(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q === -1 ? raw : raw.slice(0, q);
+    const hit = path.startsWith('/v1/') ? deps.cache.peek(path.toLowerCase()) : path === DISCOVERY_PATH ? deps.cache.peek(path) : undefined;
+    if (hit) {
+      send(req, res, hit);
+      return true;
+    }
+    return handleMiss(req, res, path);
   };
 }

@@ -64,6 +64,12 @@ export class ResponseCache {
     return promise;
   }
 
+  /** A fresh cached response, synchronously: the hot path answers hits without creating a single promise. */
+  peek(key: string, now = Date.now()): CachedResponse | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.freshUntil > now ? hit : undefined;
+  }
+
   invalidate(tag: string): void {
     this.generation++;
     const keys = this.byTag.get(tag);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -178,6 +179,11 @@ describe('provider publish', () => {
     expect(Buffer.from(await sig.arrayBuffer()).equals(await readFile(r.signature))).toBe(true);
     expect(Buffer.from(await (await fetch(pkg.download_url)).arrayBuffer()).equals(await readFile(linux.zip))).toBe(true);
     expect((await call('/v1/providers/acme/demo/1.2.0/download/windows/amd64', { token: null })).status).toBe(404);
+    // Go's HTTP client (Terraform, OpenTofu) asks for gzip: the same answer comes compressed.
+    const zipped = await call('/v1/providers/acme/demo/1.2.0/download/linux/amd64', { token: null, headers: { 'accept-encoding': 'gzip' } });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(gunzipSync(zipped.body).toString('utf8'))).toEqual(pkg);
 
     const host = new URL(platform.url).host;
     const index = await call(`/v1/mirror/${host}/acme/demo/index.json`, { token: null });
