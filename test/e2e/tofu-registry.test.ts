@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTestSigningKey, providerBinaries, TEST_PROVIDER, writeProviderRelease } from '../fixtures/provider-release';
+import { TEST_PROVIDER } from '../fixtures/provider-release';
 import { writeDemoModule } from '../fixtures/modules';
+import { publishTestProvider } from '../fixtures/publish';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { clientFor } from '../harness/http';
 import { MIRROR_ALIAS, startPlatform, type Platform } from '../harness/platform';
@@ -18,7 +18,7 @@ let work: string;
 let host: string;
 let tofu: string;
 let strataHashes: { os: string; arch: string; h1: string; sha256: string }[];
-const { namespace, type, version } = TEST_PROVIDER;
+const { namespace, type } = TEST_PROVIDER;
 
 beforeAll(async () => {
   [platform, tofu] = await Promise.all([startPlatform({ tls: true }), tofuBinary()]);
@@ -32,19 +32,7 @@ beforeAll(async () => {
     expect(res.status, res.body.toString()).toBe(201);
   }
 
-  const key = await generateTestSigningKey();
-  const added = await call(`/api/v1/namespaces/${namespace}/gpg-keys`, {
-    method: 'POST',
-    body: JSON.stringify({ ascii_armor: key.publicArmored }),
-    headers: { 'content-type': 'application/json' },
-  });
-  expect(added.status, added.body.toString()).toBe(201);
-  const release = await writeProviderRelease({ dir: join(work, 'dist'), type, version, binaries: await providerBinaries(), key });
-  const form = new FormData();
-  for (const file of release.files) form.append('file', new Blob([new Uint8Array(await readFile(file))]), basename(file));
-  const published = await call(`/api/v1/providers/${namespace}/${type}/${version}?wait=true`, { method: 'POST', body: form });
-  expect(published.status, published.body.toString()).toBe(201);
-  strataHashes = published.json().platforms;
+  strataHashes = await publishTestProvider(call, work);
 }, 600_000);
 
 afterAll(async () => {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoModule } from '../fixtures/modules';
-import { generateTestSigningKey, providerBinaries, TEST_PROVIDER, writeProviderRelease } from '../fixtures/provider-release';
+import { publishTestProvider } from '../fixtures/publish';
+import { TEST_PROVIDER } from '../fixtures/provider-release';
 import { tofuBinary } from '../harness/cli-tools';
 import { clientFor } from '../harness/http';
 import { startAzurite, startSeaweedFs } from '../harness/object-stores';
@@ -37,19 +38,7 @@ function describeRegistryOn(name: string, startStore: () => Promise<{ env: Recor
       const mod = await call('/api/v1/modules/acme/demo/aws/1.0.0?wait=true', { method: 'POST', body: moduleBytes, headers: { 'content-type': 'application/gzip' } });
       expect(mod.status, mod.body.toString()).toBe(201);
 
-      const key = await generateTestSigningKey();
-      const added = await call(`/api/v1/namespaces/${namespace}/gpg-keys`, {
-        method: 'POST',
-        body: JSON.stringify({ ascii_armor: key.publicArmored }),
-        headers: { 'content-type': 'application/json' },
-      });
-      expect(added.status, added.body.toString()).toBe(201);
-      const release = await writeProviderRelease({ dir: join(work, 'dist'), type, version, binaries: await providerBinaries(), key });
-      const form = new FormData();
-      for (const file of release.files) form.append('file', new Blob([new Uint8Array(await readFile(file))]), basename(file));
-      const published = await call(`/api/v1/providers/${namespace}/${type}/${version}?wait=true`, { method: 'POST', body: form });
-      expect(published.status, published.body.toString()).toBe(201);
-      strataHashes = published.json().platforms;
+      strataHashes = await publishTestProvider(call, work);
     }, 600_000);
 
     afterAll(async () => {
