@@ -4,6 +4,7 @@ import { connectionTokenContext, findVcsConnectionWithToken } from '../../core/d
 import { findVcsLink, type VcsLinkView } from '../../core/db/repos/vcs-links';
 import { Invalid, NotFound } from '../../core/errors';
 import { openVcsClient } from '../../core/vcs/client';
+import { parseCredentials } from '../../core/vcs/credentials';
 import type { VcsRuntime } from '../../core/vcs/runtime';
 import type { VcsClient, VcsKind } from '../../core/vcs/types';
 
@@ -13,18 +14,18 @@ export function requireRuntime(runtime: VcsRuntime | undefined): VcsRuntime {
   return runtime;
 }
 
-/** Opens a provider client for a stored connection; the token is decrypted here and lives only in the client. */
+/** Opens a provider client for a stored connection; the credentials are decrypted here and live only in the client. */
 export async function clientForConnection(db: Db, runtime: VcsRuntime, connectionId: string): Promise<VcsClient> {
   const row = await findVcsConnectionWithToken(db, connectionId);
   if (!row) throw new NotFound(`VCS connection ${connectionId} no longer exists`, 'vcs_connection_not_found');
-  let token: string;
+  let stored: string;
   try {
-    token = runtime.secrets.open(row.token_sealed, connectionTokenContext(row.id));
+    stored = runtime.secrets.open(row.token_sealed, connectionTokenContext(row.id));
   } catch (err) {
-    if (err instanceof SecretUnreadable) throw new Invalid(`the token of connection ${row.name} cannot be decrypted: ${err.message}`, 'vcs_secret_unreadable');
+    if (err instanceof SecretUnreadable) throw new Invalid(`the credentials of connection ${row.name} cannot be decrypted: ${err.message}`, 'vcs_secret_unreadable');
     throw err;
   }
-  return openVcsClient({ kind: row.kind as VcsKind, baseUrl: row.base_url, token, policy: runtime.policy });
+  return openVcsClient({ kind: row.kind as VcsKind, baseUrl: row.base_url, ...parseCredentials(stored), policy: runtime.policy });
 }
 
 export async function loadLink(db: Db, linkId: string): Promise<VcsLinkView> {

@@ -1,4 +1,5 @@
 import { Invalid } from '../errors';
+import type { VcsCredentials } from './credentials';
 import { checkBaseUrl, type NetworkPolicy } from './network-policy';
 import { AzureDevOpsClient } from './providers/azure-devops';
 import { GITHUB_API, GitHubClient } from './providers/github';
@@ -20,16 +21,15 @@ export async function resolveBaseUrl(kind: VcsKind, baseUrl: string | null | und
   return checkBaseUrl(url, policy);
 }
 
-/** A client for one connection, after the base URL passed the network policy. The token stays inside it. */
-export async function openVcsClient(input: { kind: VcsKind; baseUrl: string | null; token: string; policy: NetworkPolicy }): Promise<VcsClient> {
+/**
+ * A client for one connection, after the base URL passed the network policy. The credentials stay inside it.
+ * @throws Invalid `vcs_app_auth_unsupported` for GitHub App credentials on another provider
+ */
+export async function openVcsClient(input: { kind: VcsKind; baseUrl: string | null; policy: NetworkPolicy } & VcsCredentials): Promise<VcsClient> {
   const baseUrl = await resolveBaseUrl(input.kind, input.baseUrl, input.policy);
-  const options = { baseUrl, token: input.token, policy: input.policy };
-  switch (input.kind) {
-    case 'github':
-      return new GitHubClient(options);
-    case 'gitlab':
-      return new GitLabClient(options);
-    case 'azure-devops':
-      return new AzureDevOpsClient(options);
-  }
+  const credentials: VcsCredentials = 'app' in input ? { app: input.app } : { token: input.token };
+  if (input.kind === 'github') return new GitHubClient({ baseUrl, credentials, policy: input.policy });
+  if (!('token' in credentials)) throw new Invalid('only GitHub connections can authenticate as a GitHub App', 'vcs_app_auth_unsupported');
+  const options = { baseUrl, token: credentials.token, policy: input.policy };
+  return input.kind === 'gitlab' ? new GitLabClient(options) : new AzureDevOpsClient(options);
 }

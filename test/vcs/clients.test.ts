@@ -101,3 +101,68 @@ describe.each(Object.keys(setups) as VcsKind[])('%s client', (kind) => {
     expect((await client.installWebhook(repository, { url: 'https://strata.example.com/webhooks/x', secret: 's3cret' })).id).toBeTruthy();
   });
 });
+
+describe('github client as a GitHub App installation', () => {
+  const github = stands.github;
+  const repository = 'acme/app-infra';
+  let privateKey: string;
+  let sha: string;
+
+  beforeAll(() => {
+    privateKey = github.registerApp('4242', [77]);
+    sha = github.git.commit(repository, { 'main.tf': 'output "app" { value = 1 }\n' });
+    github.git.setTag(repository, 'v2.0.0', sha);
+  });
+
+  const open = (app: { appId?: string; privateKey?: string; installationId?: number } = {}) =>
+    openVcsClient({ kind: 'github', baseUrl: github.url, policy, app: { appId: '4242', privateKey, installationId: 77, ...app } });
+
+  it('identifies as the app after exchanging its JWT for an installation token, and works with that token', async () => {
+    const client = await open();
+    expect(await client.whoAmI()).toEqual({ login: 'strata-app-4242', name: 'Strata app 4242' });
+    expect((await client.listRepositories()).map((r) => r.fullName)).toContain(repository);
+    expect(await client.listTags(repository)).toContainEqual({ name: 'v2.0.0', commitSha: sha });
+    expect(await client.resolveTag(repository, 'v2.0.0')).toBe(sha);
+    expect((await buffer((await client.downloadArchive(repository, sha)).stream)).length).toBeGreaterThan(0);
+    const minted = github.server.requests.filter((r) => r.method === 'POST' && r.path === '/app/installations/77/access_tokens');
+    expect(minted.length).toBeGreaterThanOrEqual(1);
+    const repoCalls = github.server.requests.filter((r) => r.path.startsWith(`/repos/${repository}/`));
+    expect(repoCalls.every((r) => github.installationTokens.has(String(r.headers.authorization).replace(/^token /i, '')))).toBe(true);
+  });
+
+  it('is refused with a key that is not the app’s, or an installation the app does not have', async () => {
+    const stranger = new GitHubStandIn().registerApp('1', []);
+    await expect((await open({ privateKey: stranger })).whoAmI()).rejects.toMatchObject({ code: 'vcs_credentials_rejected' });
+    await expect((await open({ appId: '999' })).whoAmI()).rejects.toMatchObject({ code: 'vcs_credentials_rejected' });
+    await expect((await open({ installationId: 78 })).listTags(repository)).rejects.toMatchObject({ code: 'vcs_not_found' });
+  });
+
+  it('is for GitHub only', async () => {
+    await expect(openVcsClient({ kind: 'gitlab', baseUrl: stands.gitlab.url, policy, app: { appId: '4242', privateKey, installationId: 77 } })).rejects.toMatchObject({
+      code: 'vcs_app_auth_unsupported',
+    });
+  });
+});
+
+describe('azure-devops tag listing across pages', () => {
+  const azure = stands['azure-devops'];
+  const repository = 'Platform/many-tags';
+
+  it('follows x-ms-continuationtoken until every tag is listed and resolved', async () => {
+    const sha = azure.git.commit(repository, { 'main.tf': '' });
+    const names = Array.from({ length: 8 }, (_, i) => `v1.${i}.0`);
+    for (const name of names) azure.git.setTag(repository, name, sha, { annotated: name === 'v1.7.0' });
+    azure.refsPageSize = 3;
+    try {
+      const client = await openVcsClient({ kind: 'azure-devops', baseUrl: azure.url, token: 'azdo-validpat', policy });
+      const before = azure.server.requests.length;
+      expect((await client.listTags(repository)).map((t) => t.name).sort()).toEqual(names);
+      const pages = azure.server.requests.slice(before).filter((r) => r.path.endsWith('/refs'));
+      expect(pages).toHaveLength(3);
+      expect(pages.filter((r) => r.query.has('continuationToken'))).toHaveLength(2);
+      expect(await client.resolveTag(repository, 'v1.7.0')).toBe(sha);
+    } finally {
+      azure.refsPageSize = 1000;
+    }
+  });
+});

@@ -34,6 +34,44 @@ describe('VCS connections', () => {
     expect(again.json().validation.workflowId).toBe(`vcs-connection-check:${created.id}`);
   });
 
+  it('authenticates as a GitHub App installation: validated, secrets never shown, and tags publish through it', async () => {
+    const privateKey = github.registerApp('31337', [501]);
+    const created = await createConnection(call, { kind: 'github', name: 'As an app', baseUrl: github.url, appId: 31337, privateKey, installationId: 501 });
+    expect(created).toMatchObject({ status: 'valid', identity: 'strata-app-31337' });
+    const keyBody = privateKey.split('\n')[1]!;
+    expect(JSON.stringify(created)).not.toContain(keyBody);
+    expect((await call(`/api/v1/vcs/connections/${created.id}`)).body.toString()).not.toContain(keyBody);
+    expect(JSON.stringify(await platform.db('vcs_connections').select('*'))).not.toContain(keyBody);
+
+    github.git.repository('acme/app-published');
+    const link = await linkModule(call, 'acme/apppub/aws', { connectionId: created.id, repository: 'acme/app-published' });
+    await finished(call, link.setup.statusUrl);
+    const sha = github.git.commit('acme/app-published', moduleFiles('app 1.0.0'));
+    const [sent] = await github.pushTag('acme/app-published', 'v1.0.0', sha);
+    expect(sent!.status, sent!.response).toBe(202);
+    expect(await publishedVersion(call, 'acme/apppub/aws', '1.0.0')).toMatchObject({ commitSha: sha, source: 'vcs' });
+    // The archive was fetched with an installation token minted from the app's JWT.
+    const archive = github.server.requests.find((r) => r.path === `/repos/acme/app-published/tarball/${sha}`);
+    expect(github.installationTokens.get(String(archive?.headers.authorization).replace(/^token /i, ''))).toBe(501);
+  }, 180_000);
+
+  it('refuses incomplete, mixed or misplaced GitHub App credentials', async () => {
+    const privateKey = github.registerApp('31338', [502]);
+    const post = (body: unknown) => call('/api/v1/vcs/connections', { method: 'POST', ...json(body) });
+    const app = { appId: '31338', privateKey, installationId: 502 };
+    for (const body of [
+      { kind: 'github', name: 'mixed', token: 'ghp_validtoken', ...app },
+      { kind: 'github', name: 'partial', appId: '31338', installationId: 502 },
+      { kind: 'github', name: 'not a key', ...app, privateKey: 'not a pem' },
+      { kind: 'gitlab', name: 'app on gitlab', baseUrl: github.url, ...app },
+      { kind: 'github', name: 'nothing' },
+    ]) {
+      expect((await post({ baseUrl: github.url, ...body })).status, body.name).toBe(400);
+    }
+    const stranger = await createConnection(call, { kind: 'github', name: 'wrong installation', baseUrl: github.url, ...app, installationId: 999 });
+    expect(stranger.status).toBe('invalid');
+  });
+
   it('refuses bad input with clear errors', async () => {
     const post = (body: unknown) => call('/api/v1/vcs/connections', { method: 'POST', ...json(body) });
     expect((await post({ kind: 'bitbucket', name: 'x', token: 't' })).status).toBe(400);

@@ -10,6 +10,7 @@ import {
 } from '../../../core/db/repos/vcs-connections';
 import { Conflict, DomainError, Invalid, NotFound } from '../../../core/errors';
 import { resolveBaseUrl } from '../../../core/vcs/client';
+import { serializeCredentials } from '../../../core/vcs/credentials';
 import { VcsUnavailable } from '../../../core/vcs/errors';
 import { compileTagPattern, versionFromTag } from '../../../core/vcs/tag-pattern';
 import type { VcsRepository, VcsTag } from '../../../core/vcs/types';
@@ -20,7 +21,7 @@ import { requireToken } from '../../middleware/auth';
 import { failureToDomainError } from '../../workflows/run-workflow';
 import { presentConnection } from './present';
 import { vcsRuntimeFor } from './runtime';
-import { connectionInput, idParam, tagsQuery } from './schemas';
+import { connectionInput, credentialsOf, idParam, tagsQuery } from './schemas';
 import { resultWithin, startVcsWorkflow, statusUrlOf } from './workflows';
 
 /** How long saving or validating a connection waits for the provider's answer before replying. */
@@ -70,7 +71,7 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
     }
     const id = randomUUID();
     try {
-      await insertVcsConnection(deps.db, { id, kind: body.kind, name: body.name, base_url: baseUrl, token_sealed: runtime.secrets.seal(body.token, connectionTokenContext(id)) });
+      await insertVcsConnection(deps.db, { id, kind: body.kind, name: body.name, base_url: baseUrl, token_sealed: runtime.secrets.seal(serializeCredentials(credentialsOf(body)), connectionTokenContext(id)) });
     } catch (err) {
       if (isUniqueViolation(err)) throw new Conflict(`a VCS connection named ${JSON.stringify(body.name)} already exists`, 'vcs_connection_exists');
       throw err;

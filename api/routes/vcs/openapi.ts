@@ -16,20 +16,25 @@ const webhookResponses = { 202: ok('verified, recorded, work started'), 400: err
 
 export const vcsOpenApiPaths = {
   '/api/v1/vcs/connections': {
-    get: { summary: 'VCS connections (tokens are never returned)', security: secured, responses: { 200: ok('connections'), 401: error } },
+    get: { summary: 'VCS connections (tokens and app keys are never returned)', security: secured, responses: { 200: ok('connections'), 401: error } },
     post: {
       summary: 'Add a VCS connection; validated at once by a workflow',
       security: secured,
+      description: 'Authenticate with `token`, or (GitHub only) as a GitHub App installation with `appId`, `privateKey` and `installationId`. Secrets are encrypted at rest and never returned.',
       requestBody: json({
         type: 'object',
-        required: ['kind', 'name', 'token'],
+        required: ['kind', 'name'],
         additionalProperties: false,
         properties: {
           kind: { type: 'string', enum: ['github', 'gitlab', 'azure-devops'] },
           name: { type: 'string', minLength: 1, maxLength: 100 },
           baseUrl: { type: 'string', format: 'uri', maxLength: 2048 },
           token: { type: 'string', minLength: 1, maxLength: 8192 },
+          appId: { oneOf: [{ type: 'string', pattern: '^[1-9][0-9]{0,18}$' }, { type: 'integer', minimum: 1 }], description: 'GitHub App id' },
+          privateKey: { type: 'string', maxLength: 16384, description: "The GitHub App's RSA private key, PEM" },
+          installationId: { type: 'integer', minimum: 1, description: "The GitHub App's installation id" },
         },
+        oneOf: [{ required: ['token'] }, { required: ['appId', 'privateKey', 'installationId'] }],
       }),
       responses: { 201: ok('created'), 400: error, 401: error, 409: error, 415: error },
     },

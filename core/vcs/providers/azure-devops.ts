@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import * as azdev from 'azure-devops-node-api';
 import type { IGitApi } from 'azure-devops-node-api/GitApi';
-import { GitVersionType, VersionControlRecursionType } from 'azure-devops-node-api/interfaces/GitInterfaces';
+import { GitVersionType, VersionControlRecursionType, type GitRef } from 'azure-devops-node-api/interfaces/GitInterfaces';
 import { toVcsError } from '../errors';
 import { checkBaseUrl, type NetworkPolicy } from '../network-policy';
 import { parseAzureRepository } from '../repository-name';
@@ -10,6 +10,12 @@ import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, Webhook
 
 /** The user name Strata puts in the service hook's basic-auth credentials; the password is the link's secret. */
 export const AZURE_HOOK_USER = 'strata';
+
+/** The location id of the Git "Refs" resource, as azure-devops-node-api's GitApi uses it. */
+const REFS_LOCATION = '2d874a60-a811-4f62-9c9f-963a6ea0a55b';
+/** The documented maximum page size of Refs - List. */
+const REFS_PAGE = 1000;
+const MAX_REF_PAGES = 100;
 
 /** typed-rest-client answers 404 with a null result instead of an error. */
 function found<T>(value: T | null | undefined): T {
@@ -75,7 +81,7 @@ export class AzureDevOpsClient implements VcsClient {
   listTags(repository: string): Promise<VcsTag[]> {
     const { project, repo } = parseAzureRepository(repository);
     return this.call(`list the tags of ${repository}`, async (git) => {
-      const refs = found(await git.getRefs(repo, project, 'tags/', false, false, false, false, true));
+      const refs = await this.listRefs(git, project, repo, 'tags/');
       return refs.map((r) => ({ name: r.name!.replace(/^refs\/tags\//, ''), commitSha: r.peeledObjectId ?? r.objectId! }));
     });
   }
@@ -84,10 +90,30 @@ export class AzureDevOpsClient implements VcsClient {
     const { project, repo } = parseAzureRepository(repository);
     return this.call(`resolve tag ${tag} of ${repository}`, async (git) => {
       // The filter is a prefix match: pick the exact ref.
-      const refs = found(await git.getRefs(repo, project, `tags/${tag}`, false, false, false, false, true));
+      const refs = await this.listRefs(git, project, repo, `tags/${tag}`);
       const ref = refs.find((r) => r.name === `refs/tags/${tag}`);
       return ref ? (ref.peeledObjectId ?? ref.objectId ?? null) : null;
     });
+  }
+
+  /**
+   * Refs - List, every page: the service answers at most `$top` refs and names the next page in the
+   * `x-ms-continuationtoken` header. GitApi.getRefs neither sends nor reads that token, so the documented
+   * call goes through the same client with the token added.
+   */
+  private async listRefs(git: IGitApi, project: string, repositoryId: string, filter: string): Promise<GitRef[]> {
+    const refs: GitRef[] = [];
+    let continuationToken: string | undefined;
+    for (let page = 0; page < MAX_REF_PAGES; page++) {
+      const query = { filter, peelTags: true, $top: REFS_PAGE, continuationToken };
+      const route = await git.vsoClient.getVersioningData('7.1', 'git', REFS_LOCATION, { project, repositoryId }, query);
+      const res = await git.rest.get<{ value?: GitRef[] }>(route.requestUrl!, git.createRequestOptions('application/json', route.apiVersion));
+      refs.push(...found(res.result).value ?? []);
+      const next = (res.headers as Record<string, string | undefined>)['x-ms-continuationtoken'];
+      if (!next || next === continuationToken) return refs;
+      continuationToken = next;
+    }
+    throw Object.assign(new Error(`more than ${MAX_REF_PAGES * REFS_PAGE} refs match ${filter}`), { statusCode: 422 });
   }
 
   downloadArchive(repository: string, commitSha: string, signal?: AbortSignal): Promise<VcsArchive> {

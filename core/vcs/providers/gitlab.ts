@@ -4,6 +4,7 @@ import { Gitlab } from '@gitbeaker/rest';
 import { statusOf, toVcsError } from '../errors';
 import { checkBaseUrl, type NetworkPolicy } from '../network-policy';
 import { parseGitLabProject } from '../repository-name';
+import { guardedGitLabRequester } from './gitlab-requester';
 import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, WebhookRegistration } from '../types';
 
 export const GITLAB_COM = 'https://gitlab.com';
@@ -14,10 +15,10 @@ export class GitLabClient implements VcsClient {
   private readonly api: InstanceType<typeof Gitlab>;
 
   constructor(private readonly options: { baseUrl: string; token: string; policy: NetworkPolicy }) {
-    this.api = new Gitlab({ host: options.baseUrl, token: options.token, queryTimeout: 60_000 });
+    this.api = new Gitlab({ host: options.baseUrl, token: options.token, queryTimeout: 60_000, requesterFn: guardedGitLabRequester(options.policy) });
   }
 
-  /** gitbeaker uses the global fetch, so the policy is applied before each call rather than per connection. */
+  /** Checks the base URL up front so a refused connection fails with the policy's message before any request. */
   private async call<T>(attempted: string, fn: () => Promise<T>): Promise<T> {
     try {
       await checkBaseUrl(this.options.baseUrl, this.options.policy);

@@ -43,6 +43,8 @@ export class AzureDevOpsStandIn {
   readonly server: StandInServer;
   readonly tokens = new Map<string, string>([['azdo-validpat', 'bob@example.com']]);
   readonly projectIds = new Map<string, string>();
+  /** The most refs one Refs - List page holds (the service caps `$top`); more pages follow a continuation token. */
+  refsPageSize = 1000;
 
   constructor(
     readonly org: string,
@@ -152,8 +154,20 @@ export class AzureDevOpsStandIn {
         ...(t.tagObject && peel ? { peeledObjectId: t.commit } : {}),
         creator: { displayName: 'Bob Builder' },
         url: `${this.url}/_apis/git/repositories/${this.repoId(repo)}/refs?filter=${name.slice(5)}`,
-      }));
-    return { status: 200, body: { value, count: value.length } };
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // As documented: `$top` (at most the page size), the next page named by an opaque x-ms-continuationtoken.
+    const top = Math.min(Number(query.get('$top') ?? this.refsPageSize) || this.refsPageSize, this.refsPageSize);
+    const token = query.get('continuationToken');
+    const start = token ? Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^after:/, '')) : 0;
+    if (!Number.isInteger(start) || start < 0) return { status: 400, body: { message: 'invalid continuation token' } };
+    const page = value.slice(start, start + top);
+    const more = start + top < value.length;
+    return {
+      status: 200,
+      headers: more ? { 'x-ms-continuationtoken': Buffer.from(`after:${start + top}`).toString('base64url') } : {},
+      body: { value: page, count: page.length },
+    };
   }
 
   private async items(repo: Repository, query: URLSearchParams, accept: string): Promise<Reply> {

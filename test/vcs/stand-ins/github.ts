@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { wrappedTarGz } from './archives';
 import { GitModel, type Repository } from './git-model';
@@ -18,6 +18,31 @@ function pushTemplate(): Record<string, unknown> {
 const ZERO = '0'.repeat(40);
 const notFound: Reply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
 
+export interface GitHubApp {
+  id: string;
+  slug: string;
+  publicKey: KeyObject;
+  installations: Set<number>;
+}
+
+/** Checks a GitHub App JWT as GitHub documents it: RS256, `iss` = the app id, `iat`/`exp` around now (≤ 10 min). */
+function verifyAppJwt(jwt: string, apps: Map<string, GitHubApp>): GitHubApp | null {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return null;
+  try {
+    if ((JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string }).alg !== 'RS256') return null;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: unknown; iat?: number; exp?: number };
+    const app = apps.get(String(claims.iss));
+    const now = Math.floor(Date.now() / 1000);
+    if (!app || typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return null;
+    if (claims.iat > now + 60 || claims.exp <= now || claims.exp - claims.iat > 660) return null;
+    const signed = verify('sha256', Buffer.from(`${header}.${payload}`), app.publicKey, Buffer.from(signature, 'base64url'));
+    return signed ? app : null;
+  } catch {
+    return null;
+  }
+}
+
 export interface GitHubHook {
   id: number;
   repository: string;
@@ -29,7 +54,8 @@ export interface GitHubHook {
 /**
  * A GitHub REST API stand-in for the calls octokit makes for Strata: GET /user, /user/repos, /repos/{o}/{r}/tags,
  * /git/ref/tags/{tag}, /git/tags/{sha}, /tarball/{ref} (302 to a codeload-style URL serving `owner-repo-sha7/`),
- * POST /repos/{o}/{r}/hooks; and webhook deliveries signed with X-Hub-Signature-256.
+ * POST /repos/{o}/{r}/hooks; GitHub App auth (GET /app, POST /app/installations/{id}/access_tokens with an RS256
+ * JWT, GET /installation/repositories); and webhook deliveries signed with X-Hub-Signature-256.
  */
 export class GitHubStandIn {
   readonly git = new GitModel();
@@ -38,6 +64,10 @@ export class GitHubStandIn {
   readonly server: StandInServer;
   /** Tokens the stand-in accepts, and the login each belongs to. */
   readonly tokens = new Map<string, string>([['ghp_validtoken', 'octocat']]);
+  /** GitHub Apps by id; see {@link registerApp}. */
+  readonly apps = new Map<string, GitHubApp>();
+  /** Installation tokens minted by POST /app/installations/{id}/access_tokens. */
+  readonly installationTokens = new Map<string, number>();
   /** Set false to have hook creation refused (a token without admin:repo_hook). */
   allowHooks = true;
 
@@ -61,7 +91,16 @@ export class GitHubStandIn {
   private route: Handler = async (req): Promise<Reply | null> => {
     if (req.path.startsWith('/_codeload/')) return this.codeload(req.path);
     const auth = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const login = auth ? this.tokens.get(auth) : undefined;
+    if (req.path === '/app' || req.path.startsWith('/app/')) return this.appRoute(req.method, req.path, auth);
+    const installation = auth ? this.installationTokens.get(auth) : undefined;
+    if (installation !== undefined) {
+      if (req.method === 'GET' && req.path === '/installation/repositories') {
+        const repositories = [...this.git.repositories.values()].map((r) => this.repoJson(r));
+        return { status: 200, body: { total_count: repositories.length, repository_selection: 'all', repositories } };
+      }
+      if (req.path === '/user') return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } };
+    }
+    const login = installation !== undefined ? `installation-${installation}[bot]` : auth ? this.tokens.get(auth) : undefined;
     if (!login) return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } };
     if (req.method === 'GET' && req.path === '/user') return { status: 200, body: { login, id: 1, type: 'User', name: 'The Octocat' } };
     if (req.method === 'GET' && req.path === '/user/repos') {
@@ -113,6 +152,34 @@ export class GitHubStandIn {
     }
     return notFound;
   };
+
+  /**
+   * Registers a GitHub App installed with the given installation ids; returns its private key (PEM), which
+   * the stand-in never keeps — it verifies JWTs with the public half, as GitHub does.
+   */
+  registerApp(id: string, installations: number[], slug = `strata-app-${id}`): string {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.apps.set(id, { id, slug, publicKey, installations: new Set(installations) });
+    return privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  }
+
+  /** GET /app and POST /app/installations/{id}/access_tokens, authenticated with the app's JWT. */
+  private appRoute(method: string, path: string, jwt: string | undefined): Reply {
+    const app = jwt ? verifyAppJwt(jwt, this.apps) : null;
+    if (!app) return { status: 401, body: { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest' } };
+    if (method === 'GET' && path === '/app') {
+      return { status: 200, body: { id: Number(app.id), slug: app.slug, name: `Strata app ${app.id}`, owner: { login: 'acme' }, permissions: { contents: 'read', metadata: 'read' } } };
+    }
+    const m = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (method === 'POST' && m) {
+      const installation = Number(m[1]);
+      if (!app.installations.has(installation)) return notFound;
+      const token = `ghs_${randomBytes(18).toString('hex')}`;
+      this.installationTokens.set(token, installation);
+      return { status: 201, body: { token, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { contents: 'read', metadata: 'read' }, repository_selection: 'all' } };
+    }
+    return notFound;
+  }
 
   private async codeload(path: string): Promise<Reply> {
     const m = /^\/_codeload\/([^/]+)\/([^/]+)\/legacy\.tar\.gz\/(.+)$/.exec(path);
