@@ -232,4 +232,27 @@ describe('publishing from a repository in the dashboard', () => {
     }
     await page.close();
   });
+
+  it('adds a GitHub App connection: app id, installation id and private key, never shown again', async () => {
+    const privateKey = github.registerApp('4242', [77]);
+    const page = await signedInPage();
+    await page.goto('/connections');
+    await page.getByLabel('Provider').selectOption('github');
+    await page.getByLabel('Name').fill('GitHub App');
+    await page.getByLabel('Base URL (optional)').fill(github.url);
+    await page.getByLabel('GitHub App installation').check();
+    await page.getByLabel('App ID').fill('4242');
+    await page.getByLabel('Installation ID').fill('77');
+    await page.getByLabel('Private key (PEM)').fill(privateKey);
+    await page.getByRole('button', { name: 'Save and check' }).click();
+    const card = page.locator('li.card', { has: page.getByRole('heading', { name: 'GitHub App' }) });
+    await expect.poll(() => card.locator('.badge').textContent()).toBe('valid');
+    expect(await page.content()).not.toContain('PRIVATE KEY');
+    await shot(page, 'vcs-connections-app');
+    // Leave the stand-in connection the only one, as the other tests found it.
+    await page.getByRole('button', { name: 'Remove GitHub App' }).click();
+    await page.getByRole('button', { name: 'Remove “GitHub App” now' }).click();
+    await expect.poll(() => card.count()).toBe(0);
+    await page.close();
+  });
 });

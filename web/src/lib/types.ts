@@ -184,12 +184,12 @@ export interface VcsConnection {
 /** A connection just saved or re-validated; `done` is false while the provider is still being asked. */
 export type VcsConnectionChecked = VcsConnection & { validation: Accepted & { done: boolean } };
 
-export interface VcsConnectionInput {
+/** A connection authenticates with a token, or (GitHub only) as a GitHub App installation. */
+export type VcsConnectionInput = {
   kind: VcsKind;
   name: string;
   baseUrl?: string;
-  token: string;
-}
+} & ({ token: string } | { appId: string; privateKey: string; installationId: number });
 
 export interface VcsRepository {
   fullName: string;
