@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps, AppState } from '../../deps';
-import { searchCatalog } from './search-catalog';
+import { searchCatalog } from '../../../core/db/repos/catalog-search';
 import { catalogQuery } from './schemas';
 
 /**

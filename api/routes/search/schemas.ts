@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { CatalogQuery, CatalogSort } from '../../../core/db/repos/catalog-search';
 
-export const catalogSorts = ['recent', 'downloads', 'name'] as const;
-export type CatalogSort = (typeof catalogSorts)[number];
+const catalogSorts = ['recent', 'downloads', 'name'] as const satisfies readonly CatalogSort[];
 
 export const catalogQuery = z.object({
   q: z.string().trim().max(200).optional().transform((v) => v || undefined),
@@ -12,5 +12,4 @@ export const catalogQuery = z.object({
   sort: z.enum(catalogSorts).default('recent'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(20),
-});
-export type CatalogQuery = z.infer<typeof catalogQuery>;
+}) satisfies z.ZodType<CatalogQuery, unknown>;

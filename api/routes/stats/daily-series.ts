@@ -1,8 +1,4 @@
-/** One day of a download series; `day` is `YYYY-MM-DD` (UTC calendar day as PostgreSQL's `current_date`). */
-export interface DayCount {
-  day: string;
-  count: number;
-}
+import type { DayCount } from '../../../core/db/repos/download-stats';
 
 function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);

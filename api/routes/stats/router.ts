@@ -4,7 +4,7 @@ import { NotFound } from '../../../core/errors';
 import { assertName, assertSystem, assertVersion } from '../../../core/registry/names';
 import type { AppDeps, AppState } from '../../deps';
 import { dailySeries } from './daily-series';
-import { moduleDailyDownloads } from './download-stats';
+import { moduleDailyDownloads } from '../../../core/db/repos/download-stats';
 import { downloadsQuery } from './schemas';
 
 /** Download statistics for the dashboard's charts. Public, like the catalogue itself. */

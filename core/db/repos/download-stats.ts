@@ -1,5 +1,10 @@
-import type { Tx } from '../../../core/db/knex';
-import type { DayCount } from './daily-series';
+import type { Tx } from '../knex';
+
+/** One day of a download series; `day` is `YYYY-MM-DD` (UTC calendar day as PostgreSQL's `current_date`). */
+export interface DayCount {
+  day: string;
+  count: number;
+}
 
 /**
  * Daily module downloads from `download_counts` (flushed in batches by the protocol fast path), summed over

@@ -1,6 +1,18 @@
 import type { Knex } from 'knex';
-import type { Tx } from '../../../core/db/knex';
-import type { CatalogQuery, CatalogSort } from './schemas';
+import type { Tx } from '../knex';
+
+export type CatalogSort = 'recent' | 'downloads' | 'name';
+
+/** One search over modules and providers together (the API's `catalogQuery` schema produces it). */
+export interface CatalogQuery {
+  q?: string;
+  namespace?: string;
+  provider?: string;
+  kind: 'all' | 'module' | 'provider';
+  sort: CatalogSort;
+  page: number;
+  per_page: number;
+}
 
 export interface CatalogItem {
   kind: 'module' | 'provider';
