@@ -220,3 +220,8 @@ function storageConfig(e: z.infer<typeof schema>, dataDir: string): StorageConfi
   }
   return { kind: 'local', dir: resolve(e.STRATA_STORAGE_DIR ?? `${dataDir}/blobs`) };
 }
+
+/** The environment for a child process of Strata's own (the embedded launcher's worker): this one plus overrides. */
+export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}

@@ -1,31 +1,32 @@
+import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureBootstrapToken } from '../core/auth/bootstrap';
-import { loadConfig } from '../core/config';
+import { childEnvironment, loadConfig } from '../core/config';
 import { createDb, migrateLatest } from '../core/db/knex';
 import { startEmbeddedPostgres } from '../core/embedded/postgres';
 import { createLogger } from '../core/log';
-import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
-import { createVcsRuntime } from '../core/vcs/runtime';
+import { createStorage, resolveSigningSecret } from '../core/runtime';
 import { startApiServer } from '../api/http-server';
 import { connectClient, registerSearchAttributes } from './connection';
-import { createWorker } from './create-worker';
 import { ensureVcsReconcileSchedule } from './schedules';
-import { installTemporalLogging } from './logging';
-import { startTemporalDevServer } from './dev-server';
+import { startTemporalDevServer, stopChild } from './dev-server';
 
 /**
  * `npm start`: the whole platform on one machine. With no configuration: an embedded PostgreSQL and the
- * Temporal dev server (SQLite file and Web UI) under STRATA_DATA_DIR, migrations, the worker and the API.
+ * Temporal dev server (SQLite file and Web UI) under STRATA_DATA_DIR, migrations, the worker (its own process)
+ * and the API.
  * DATABASE_URL / TEMPORAL_ADDRESS switch either part to an external service. Ctrl-C stops everything.
  */
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, name: 'strata' });
-installTemporalLogging(log);
 await mkdir(config.dataDir, { recursive: true });
 const stops: (() => Promise<unknown>)[] = [];
 
+let stopping = false;
 async function shutdown(code: number): Promise<never> {
+  stopping = true;
   log.info('stopping Strata');
   for (const stop of stops.reverse()) {
     await stop().catch((err) => log.warn({ err }, 'error while stopping'));
@@ -66,17 +67,15 @@ try {
 
   const signingSecret = await resolveSigningSecret(config);
   const storage = createStorage(config, signingSecret);
-  const { worker, connection } = await createWorker({
-    address: temporalAddress,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config) },
+  // The worker runs in a process of its own, exactly as in production: archive hashing and analysis never
+  // share a thread with the protocol hot path, and a crashed worker does not take the registry down.
+  const worker = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./worker.ts', import.meta.url))], {
+    env: childEnvironment({ DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, STRATA_SIGNING_SECRET: signingSecret }),
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const running = worker.run();
+  const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
   stops.push(async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await connection.close();
+    if (worker.exitCode === null && worker.signalCode === null) await stopChild(worker, 30_000);
   });
 
   const api = await startApiServer({ config, db, databaseUrl, storage, signingSecret, temporal: client, log });
@@ -91,8 +90,9 @@ try {
 
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
-  running.catch(async (err) => {
-    log.error({ err }, 'worker stopped unexpectedly');
+  void workerExited.then(async (code) => {
+    if (stopping) return;
+    log.error({ code }, 'the worker stopped unexpectedly');
     await shutdown(1);
   });
 } catch (err) {
