@@ -1,13 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tofuBinary } from '../harness/cli-tools';
-import { clientFor } from '../harness/http';
-import { startPlatform, type Platform } from '../harness/platform';
+import type { Platform } from '../harness/platform';
 import { createConnection, eventually, linkModule, moduleFiles, publishedVersion, tofuInstall, type Call } from './helpers';
 import { AzureDevOpsStandIn } from './stand-ins/azure-devops';
 import { deliver } from './stand-ins/http';
+import { startVcsTestBed, type VcsTestBed } from './test-bed';
 
 // The whole path against an Azure DevOps stand-in driven by azure-devops-node-api (location negotiation
 // included): a service hook subscription with basic auth, a documented `git.push` event for an annotated tag,
@@ -22,18 +20,16 @@ let tofu: string;
 let work: string;
 let link: Awaited<ReturnType<typeof linkModule>>;
 
+let bed: VcsTestBed<AzureDevOpsStandIn>;
+
 beforeAll(async () => {
-  [platform, tofu] = await Promise.all([startPlatform({ tls: true, env: { STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true' } }), tofuBinary()]);
-  call = clientFor(platform);
-  azure = await new AzureDevOpsStandIn('contoso', await readFile(platform.certificates!.caFile)).start();
+  bed = await startVcsTestBed('azure', (ca) => new AzureDevOpsStandIn('contoso', ca).start());
+  ({ platform, call, tofu, work, standIn: azure } = bed);
   azure.git.repository(REPO);
-  work = await mkdtemp(join(tmpdir(), 'strata-vcs-azure-'));
 }, 600_000);
 
 afterAll(async () => {
-  await azure?.close();
-  await platform?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await bed?.close();
 });
 
 describe('publishing from Azure DevOps tags', () => {

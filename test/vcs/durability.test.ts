@@ -1,12 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { extractLimits } from '../../core/runtime';
-import { createVcsRuntime } from '../../core/vcs/runtime';
 import { clientFor } from '../harness/http';
 import { leftovers } from '../harness/leftovers';
-import { sharedBundle, startPlatform, type Platform } from '../harness/platform';
+import { startPlatform, type Platform } from '../harness/platform';
+import { startWorkerWith } from '../harness/workers';
 import { createConnection, deliveryLog, finished, linkModule, moduleFiles, publishedVersion, type Call } from './helpers';
 import { GitHubStandIn } from './stand-ins/github';
 
@@ -28,28 +25,7 @@ afterAll(async () => {
   await platform?.close();
 });
 
-type Activities = ReturnType<typeof createActivities>;
-
-async function workerWith(wrap: (real: Activities) => Partial<Activities>) {
-  const real = createActivities({ db: platform.db, storage: platform.storage, limits: extractLimits(platform.config), vcs: await createVcsRuntime(platform.config) });
-  const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
-  const worker = await Worker.create({
-    connection,
-    namespace: platform.config.temporal.namespace,
-    taskQueue: platform.config.temporal.taskQueue,
-    workflowBundle: await sharedBundle(),
-    activities: { ...real, ...wrap(real) },
-    shutdownGraceTime: '200ms',
-  });
-  const running = worker.run();
-  return {
-    stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-    },
-  };
-}
+const workerWith = (wrap: Parameters<typeof startWorkerWith>[1]) => startWorkerWith(platform, wrap);
 
 describe('tag publish durability', () => {
   it('a worker killed during the archive fetch: after restart exactly one version exists', async () => {

@@ -1,15 +1,13 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tofuBinary } from '../harness/cli-tools';
-import { clientFor } from '../harness/http';
-import { startPlatform, type Platform } from '../harness/platform';
+import type { Platform } from '../harness/platform';
 import { deliveryLog, eventually, expectStatus, linkModule, moduleFiles, publishedVersion, tofuInstall, versions, type Call } from './helpers';
 import { GitHubStandIn } from './stand-ins/github';
 import { deliver } from './stand-ins/http';
+import { startVcsTestBed, type VcsTestBed } from './test-bed';
 
 // The whole path against a GitHub stand-in driven by the real octokit client: link → webhook tag push (payloads
 // from @octokit/webhooks-examples, signed with X-Hub-Signature-256) → commit-pinned version → real `tofu init`.
@@ -23,18 +21,16 @@ let tofu: string;
 let work: string;
 let link: Awaited<ReturnType<typeof linkModule>>;
 
+let bed: VcsTestBed<GitHubStandIn>;
+
 beforeAll(async () => {
-  [platform, tofu] = await Promise.all([startPlatform({ tls: true, env: { STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true' } }), tofuBinary()]);
-  call = clientFor(platform);
-  github = await new GitHubStandIn(await readFile(platform.certificates!.caFile)).start();
+  bed = await startVcsTestBed('github', (ca) => new GitHubStandIn(ca).start());
+  ({ platform, call, tofu, work, standIn: github } = bed);
   github.git.repository(REPO);
-  work = await mkdtemp(join(tmpdir(), 'strata-vcs-github-'));
 }, 600_000);
 
 afterAll(async () => {
-  await github?.close();
-  await platform?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await bed?.close();
 });
 
 describe('publishing from GitHub tags', () => {

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tofuBinary } from '../harness/cli-tools';
-import { clientFor } from '../harness/http';
-import { startPlatform, type Platform } from '../harness/platform';
+import type { Platform } from '../harness/platform';
 import { createConnection, deliveryLog, eventually, linkModule, moduleFiles, publishedVersion, tofuInstall, versions, type Call } from './helpers';
 import { GitLabStandIn } from './stand-ins/gitlab';
 import { deliver } from './stand-ins/http';
+import { startVcsTestBed, type VcsTestBed } from './test-bed';
 
 // The whole path against a GitLab stand-in driven by @gitbeaker/rest: a monorepo module (subdirectory and a
 // prefixed tag pattern) linked, a documented "Tag Push Hook" verified by X-Gitlab-Token, then `tofu init`.
@@ -22,18 +20,16 @@ let tofu: string;
 let work: string;
 let link: Awaited<ReturnType<typeof linkModule>>;
 
+let bed: VcsTestBed<GitLabStandIn>;
+
 beforeAll(async () => {
-  [platform, tofu] = await Promise.all([startPlatform({ tls: true, env: { STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true' } }), tofuBinary()]);
-  call = clientFor(platform);
-  gitlab = await new GitLabStandIn(await readFile(platform.certificates!.caFile)).start();
+  bed = await startVcsTestBed('gitlab', (ca) => new GitLabStandIn(ca).start());
+  ({ platform, call, tofu, work, standIn: gitlab } = bed);
   gitlab.git.repository(PROJECT);
-  work = await mkdtemp(join(tmpdir(), 'strata-vcs-gitlab-'));
 }, 600_000);
 
 afterAll(async () => {
-  await gitlab?.close();
-  await platform?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await bed?.close();
 });
 
 describe('publishing from GitLab tags', () => {

@@ -2,13 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { extractLimits } from '../../core/runtime';
 import { writeDemoModule } from '../fixtures/modules';
 import { clientFor } from '../harness/http';
-import { sharedBundle, startPlatform, type Platform } from '../harness/platform';
+import { startPlatform, type Platform } from '../harness/platform';
+import { startWorkerWith } from '../harness/workers';
 
 // Durability: a worker that dies mid-workflow, or an activity that dies after committing, loses nothing and
 // duplicates nothing once work resumes. Real Temporal server, real PostgreSQL, the real activities.
@@ -28,29 +26,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-type Activities = ReturnType<typeof createActivities>;
-
-/** A worker on the platform's task queue whose activities can be wrapped to misbehave. */
-async function workerWith(wrap: (real: Activities) => Partial<Activities>) {
-  const real = createActivities({ db: platform.db, storage: platform.storage, limits: extractLimits(platform.config) });
-  const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
-  const worker = await Worker.create({
-    connection,
-    namespace: platform.config.temporal.namespace,
-    taskQueue: platform.config.temporal.taskQueue,
-    workflowBundle: await sharedBundle(),
-    activities: { ...real, ...wrap(real) },
-    shutdownGraceTime: '200ms',
-  });
-  const running = worker.run();
-  return {
-    stop: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-    },
-  };
-}
+const workerWith = (wrap: Parameters<typeof startWorkerWith>[1]) => startWorkerWith(platform, wrap);
 
 async function waitForStatus(statusUrl: string, want: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
