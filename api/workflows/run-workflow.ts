@@ -1,3 +1,4 @@
+import type { WorkflowStatusName } from '../../core/api-shapes';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
@@ -86,7 +87,7 @@ export interface WorkflowStatus {
   workflowId: string;
   runId: string;
   type: string;
-  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
+  status: WorkflowStatusName;
   startedAt: string;
   closedAt: string | null;
   progress: ProgressSnapshot | null;

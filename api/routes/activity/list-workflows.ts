@@ -3,7 +3,9 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { Invalid } from '../../../core/errors';
-import type { WorkflowStatusName } from './schemas';
+import type { WorkflowPage, WorkflowStatusName, WorkflowSummary } from '../../../core/api-shapes';
+
+export type { WorkflowPage, WorkflowSummary };
 import { visibilityQuery } from './visibility-query';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -34,27 +36,6 @@ function invalidPageToken(): Invalid {
   return new Invalid('the pageToken is not one this list returned for these filters: start again from the first page', 'invalid_page_token');
 }
 
-/** One row of the activity list. */
-export interface WorkflowSummary {
-  workflowId: string;
-  runId: string;
-  type: string;
-  /** `StrataKind`, e.g. `module-publish`. */
-  kind: string | null;
-  /** `StrataArtifact`, e.g. `acme/network/aws`. */
-  subject: string | null;
-  version: string | null;
-  status: WorkflowStatusName;
-  startedAt: string;
-  closedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface WorkflowPage {
-  items: WorkflowSummary[];
-  /** Pass back as `pageToken` for the next page; null on the last page. */
-  nextPageToken: string | null;
-}
 
 function statusName(code: number | null | undefined): WorkflowStatusName {
   switch (code) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /** Workflow statuses as the API names them (see `WorkflowStatus` in api/workflows/run-workflow.ts). */
-export const workflowStatuses = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
-export type WorkflowStatusName = (typeof workflowStatuses)[number];
+import type { WorkflowStatusName } from '../../../core/api-shapes';
+
+export type { WorkflowStatusName };
+export const workflowStatuses = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const satisfies readonly WorkflowStatusName[];
 
 /**
  * Filters of the activity list. Values end up inside a Temporal visibility query, so each one is limited to a

@@ -1,32 +1,21 @@
 import type { Knex } from 'knex';
+import type { CatalogItem, CatalogKind, CatalogSort } from '../../api-shapes';
 import type { Tx } from '../knex';
 
-export type CatalogSort = 'recent' | 'downloads' | 'name';
+export type { CatalogItem, CatalogSort };
+
 
 /** One search over modules and providers together (the API's `catalogQuery` schema produces it). */
 export interface CatalogQuery {
   q?: string;
   namespace?: string;
   provider?: string;
-  kind: 'all' | 'module' | 'provider';
+  kind: CatalogKind;
   sort: CatalogSort;
   page: number;
   per_page: number;
 }
 
-export interface CatalogItem {
-  kind: 'module' | 'provider';
-  namespace: string;
-  /** The module's name, or the provider's type. */
-  name: string;
-  /** The module's provider/system; null for a provider. */
-  system: string | null;
-  description: string | null;
-  downloads: number;
-  latestVersion: string | null;
-  versionCount: number;
-  publishedAt: string | null;
-}
 
 interface Row {
   kind: 'module' | 'provider';

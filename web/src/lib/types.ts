@@ -1,24 +1,13 @@
-// Shapes of the Strata API as the dashboard reads them. Module analysis and workflow progress are the
+// Shapes of the Strata API as the dashboard reads them. Module analysis, workflow progress and core/api-shapes are the
 // server's own types (type-only imports, erased from the bundle), so a change there breaks the build here.
 import type { ModuleAnalysis, ModuleInput, ModuleOutput, ModuleResource, ModuleUnit, ProviderRequirement } from '../../../core/registry/module-analysis/types';
 import type { ProgressSnapshot, StepState, StepStatus } from '../../../workflows/progress';
+import type { CatalogItem, CatalogKind, CatalogSort, WorkflowPage, WorkflowStatusName, WorkflowSummary } from '../../../core/api-shapes';
+
+export type { CatalogItem, CatalogKind, CatalogSort, WorkflowPage, WorkflowStatusName, WorkflowSummary };
 
 export type { ModuleAnalysis, ModuleInput, ModuleOutput, ModuleResource, ModuleUnit, ProviderRequirement, ProgressSnapshot, StepState, StepStatus };
 
-export type CatalogSort = 'recent' | 'downloads' | 'name';
-export type CatalogKind = 'all' | 'module' | 'provider';
-
-export interface CatalogItem {
-  kind: 'module' | 'provider';
-  namespace: string;
-  name: string;
-  system: string | null;
-  description: string | null;
-  downloads: number;
-  latestVersion: string | null;
-  versionCount: number;
-  publishedAt: string | null;
-}
 
 export interface CatalogPage {
   items: CatalogItem[];
@@ -107,7 +96,6 @@ export interface GpgKey {
   created_at: string;
 }
 
-export type WorkflowStatusName = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out';
 
 export interface WorkflowView {
   workflowId: string;
@@ -122,23 +110,6 @@ export interface WorkflowView {
   temporalUiUrl: string;
 }
 
-export interface WorkflowSummary {
-  workflowId: string;
-  runId: string;
-  type: string;
-  kind: string | null;
-  subject: string | null;
-  version: string | null;
-  status: WorkflowStatusName;
-  startedAt: string;
-  closedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface WorkflowPage {
-  items: WorkflowSummary[];
-  nextPageToken: string | null;
-}
 
 export interface WorkflowFilter {
   kind?: string;
