@@ -1,7 +1,10 @@
+import type Router from '@koa/router';
 import Koa from 'koa';
 import { DomainError } from '../core/errors';
+import { BodyMemoryBudget } from './body';
 import type { AppDeps, AppState } from './deps';
 import { errorHandler } from './middleware/errors';
+import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
@@ -26,15 +29,38 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
   app.silent = true;
+  app.use(requestMetrics(deps.metrics));
   app.use(requestContext(deps.log));
+  // One budget for the buffered bodies of all in-flight requests of this app (api/body.ts).
+  const bodyBudget = new BodyMemoryBudget(deps.config.limits.bodyMemoryBytes);
+  app.use((ctx, next) => {
+    ctx.state.bodyBudget = bodyBudget;
+    ctx.state.bodyIdleSeconds = deps.config.limits.uploadIdleSeconds;
+    return next();
+  });
   app.use(errorHandler());
   app.use(async (ctx, next) => {
     if (!KNOWN_METHODS.has(ctx.method)) {
-      throw new DomainError(405, 'method_not_allowed', `${ctx.method} is not supported`);
+      throw new DomainError('method_not_allowed', 'method_not_allowed', `${ctx.method} is not supported`);
     }
     await next();
   });
-  for (const router of [
+  app.use(metricsEndpoint(deps.metrics, deps.config.observability.metricsToken));
+  for (const router of apiRouters(deps)) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  const web = webUi(deps);
+  if (web) app.use(web);
+  return app;
+}
+
+/**
+ * The Koa routers of the API, in matching order (the OpenAPI route table lists the same routes; a test keeps
+ * them equal).
+ */
+export function apiRouters(deps: AppDeps): Router<AppState>[] {
+  return [
     healthRouter(deps),
     // Before modulesRouter: `…/:system/downloads` would otherwise be read as a version.
     statsRouter(deps),
@@ -49,11 +75,5 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     searchRouter(deps),
     vcsConnectionsRouter(deps),
     vcsWebhooksRouter(deps),
-  ]) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
-  const web = webUi(deps);
-  if (web) app.use(web);
-  return app;
+  ];
 }

@@ -7,8 +7,10 @@ import type { Config } from '../core/config';
 import { listenCatalogChanges } from '../core/db/catalog-events';
 import type { Db } from '../core/db/knex';
 import type { Logger } from '../core/log';
+import { ApiMetrics } from '../core/observability/api-metrics';
 import type { BlobStorage } from '../core/storage/storage';
 import { createApp } from './app';
+import { isCachedFamily, protocolFamily } from './middleware/metrics';
 import { DownloadCounter } from './protocol/download-counter';
 import { createProtocolFastPath } from './protocol/fast-path';
 import { ResponseCache, tags } from './protocol/response-cache';
@@ -17,6 +19,7 @@ export interface RunningApi {
   server: Server;
   url: string;
   cache: ResponseCache;
+  metrics: ApiMetrics;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,10 @@ export async function startApiServer(input: {
 }): Promise<RunningApi> {
   const { config, log } = input;
   const cache = new ResponseCache();
-  const counter = new DownloadCounter(input.db, log);
+  const metrics = new ApiMetrics();
+  const counter = new DownloadCounter(input.db, log, undefined, (batch, error) =>
+    error ? metrics.downloadFlushFailed() : metrics.downloadsFlushed(batch),
+  );
   const listener = listenCatalogChanges({
     url: input.databaseUrl,
     log,
@@ -59,24 +65,41 @@ export async function startApiServer(input: {
     counter,
     log,
   });
-  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache }).callback();
+  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics }).callback();
+  // Fast-path answers are timed here (Koa times its own in api/middleware/metrics.ts): a synchronous answer is a
+  // cache hit, an asynchronous one that the fast path kept is a miss it had to build (or a streamed blob).
+  const record = (req: IncomingMessage, res: ServerResponse, started: number, hit: boolean) => {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const family = protocolFamily(q === -1 ? raw : raw.slice(0, q));
+    metrics.request(family, req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1000);
+    if (isCachedFamily(family)) metrics.cacheResult(family, hit);
+  };
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
     const handled = fastPath(req, res);
-    if (handled === true) return;
+    if (handled === true) {
+      record(req, res, started, true);
+      return;
+    }
     if (handled === false) {
       void koa(req, res);
       return;
     }
     handled.then(
       (done) => {
-        if (!done) void koa(req, res);
+        if (done) record(req, res, started, false);
+        else void koa(req, res);
       },
       () => res.destroy(),
     );
   };
+  // No limit on a request's total duration: uploads are cut when idle (api/body.ts), so a 2 GiB release on a slow
+  // link finishes. Headers still have to arrive promptly.
+  const timeouts = { requestTimeout: 0, headersTimeout: 60_000 };
   const server = config.tls
-    ? createHttps({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
-    : createHttp(handler);
+    ? createHttps({ ...timeouts, cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }, handler)
+    : createHttp(timeouts, handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,6 +109,7 @@ export async function startApiServer(input: {
   return {
     server,
     cache,
+    metrics,
     url: `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
     close: async () => {
       await new Promise<void>((resolve) => {

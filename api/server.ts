@@ -1,15 +1,17 @@
+import './tracing-preload';
 import { join } from 'node:path';
-import { ensureBootstrapToken } from '../core/auth/bootstrap';
-import { loadConfig } from '../core/config';
+import { describeBootstrap, ensureBootstrapToken } from '../core/auth/bootstrap';
+import { loadConfigOrExit, logFormatOf } from '../core/config';
 import { createDb } from '../core/db/knex';
 import { createLogger } from '../core/log';
+import { stopTracing } from '../core/observability/tracing';
 import { createStorage, resolveSigningSecret } from '../core/runtime';
 import { connectClient } from '../temporal/connection';
 import { startApiServer } from './http-server';
 
 // The `api` entry point for production-like setups: an external PostgreSQL (already migrated) and Temporal.
-const config = loadConfig();
-const log = createLogger({ level: config.logLevel, name: 'strata-api' });
+const config = loadConfigOrExit();
+const log = createLogger({ level: config.logLevel, name: 'strata-api', format: logFormatOf(config) });
 if (!config.databaseUrl || !config.temporal.address) {
   log.fatal('the api process needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default)');
   process.exit(2);
@@ -18,12 +20,12 @@ const db = createDb(config.databaseUrl);
 const signingSecret = await resolveSigningSecret(config);
 const temporal = await connectClient({ address: config.temporal.address, namespace: config.temporal.namespace });
 const bootstrap = await ensureBootstrapToken(db, { configured: config.bootstrapToken, file: join(config.dataDir, 'bootstrap-token') });
-if (bootstrap.created) log.info({ token: bootstrap.token, file: bootstrap.file }, 'created the admin API token (shown once)');
+for (const line of describeBootstrap(bootstrap)) log.info(line);
 const api = await startApiServer({
   config,
   db,
   databaseUrl: config.databaseUrl,
-  storage: createStorage(config, signingSecret),
+  storage: await createStorage(config, signingSecret),
   signingSecret,
   temporal,
   log,
@@ -35,6 +37,7 @@ const shutdown = async () => {
   await api.close();
   await temporal.connection.close();
   await db.destroy();
+  await stopTracing();
   process.exit(0);
 };
 process.once('SIGINT', shutdown);

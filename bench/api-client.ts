@@ -19,7 +19,7 @@ export class BenchApi {
     const res = await fetch(`${this.url}/api/v1/namespaces/${namespace}/gpg-keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ ascii_armor: asciiArmor }),
+      body: JSON.stringify({ asciiArmor }),
     });
     await expectStatus(res, 201, `add the GPG key of ${namespace}`);
   }

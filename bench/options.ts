@@ -3,11 +3,14 @@ import type { LoadSettings } from './load';
 
 export interface BenchOptions extends LoadSettings {
   publishes: number;
+  /** Versions published concurrently for the throughput target, and by how many clients. */
+  throughputVersions: number;
+  throughputClients: number;
   /** Write V8 CPU profiles of the platform's Node processes (`--cpu-prof`) to this run's results folder. */
   profile: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--duration 8] [--slice 2] [--warmup 2] [--connections 50] [--publishes 20] [--profile]`;
+const USAGE = `usage: npm run bench -- [--duration 8] [--slice 2] [--warmup 2] [--connections 50] [--publishes 20] [--throughput-versions 200] [--throughput-clients 8] [--profile]`;
 
 /** Command-line options of `npm run bench`; every one has the default the targets were set for. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -19,6 +22,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
       publishes: { type: 'string', default: '20' },
+      'throughput-versions': { type: 'string', default: '200' },
+      'throughput-clients': { type: 'string', default: '8' },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -38,6 +43,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmupSeconds: positive('warmup', values.warmup),
     connections: positive('connections', values.connections),
     publishes: positive('publishes', values.publishes),
+    throughputVersions: positive('throughput-versions', values['throughput-versions']),
+    throughputClients: positive('throughput-clients', values['throughput-clients']),
     profile: values.profile,
   };
 }

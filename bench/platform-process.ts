@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { spawnChild, type Child } from './child';
 import { freePorts } from './ports';
 
@@ -59,12 +60,16 @@ export async function startPlatform(input: {
     url,
     publicUrl: `http://localhost:${port}`,
     token,
-    databaseUrl: `postgres://postgres:strata@127.0.0.1:${pgPort}/strata`,
+    databaseUrl: '', // known once the platform has generated its PostgreSQL passwords
+
     child,
     stop: () => child.stop('SIGINT', STOP_GRACE_MS),
   };
   try {
     await waitForReady(url, child);
+    // The embedded PostgreSQL has a random password per data dir: sign in as the application's role with it.
+    const password = (await readFile(join(input.dataDir, 'postgres-strata-password'), 'utf8')).trim();
+    platform.databaseUrl = `postgres://strata:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/strata`;
   } catch (err) {
     await platform.stop();
     throw err;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Comparison, LoadResult, LoadSettings } from './load';
 import type { PublishLatency } from './publish-latency';
+import type { PublishThroughput } from './publish-throughput';
 import { THRESHOLDS, type ListingGrowth, type Verdict } from './verdicts';
 
 export type EndpointReport = LoadResult & {
@@ -21,7 +22,7 @@ export type EndpointReport = LoadResult & {
 export interface BenchReport {
   startedAt: string;
   machine: { cpus: number; cpuModel: string; node: string; loadavgStart: number[]; loadavgEnd: number[] };
-  settings: LoadSettings & { publishes: number };
+  settings: LoadSettings & { publishes: number; throughputVersions: number; throughputClients: number };
   thresholds: typeof THRESHOLDS;
   /**
    * The bare `node:http` server over all its slices, and `largeListing`: the same server sending the 1,000-version
@@ -31,6 +32,14 @@ export interface BenchReport {
   endpoints: EndpointReport[];
   listingGrowth: ListingGrowth;
   publish: PublishLatency & Verdict;
+  throughput: PublishThroughput & Verdict;
+  /** The API process's resident memory (MiB) at idle after seeding, and after the load; null without /proc. */
+  memory: {
+    idleApiRssMiB: number | null;
+    afterLoadApiRssMiB: number | null;
+    /** The compiled API (`node dist/api.mjs`) on its own, right after start-up and after 40 s idle: the target. */
+    productionApi: { startupMiB: number; idleMiB: number };
+  } & Verdict;
   /** How `npm start` reacted to Ctrl-C (SIGINT to its process group) at the end; null if it was not running. */
   shutdown: { clean: boolean; ms: number } | null;
   pass: boolean;
@@ -94,7 +103,9 @@ export function formatReport(r: BenchReport): string {
   const t = r.thresholds;
   const baseCpu = r.endpoints.map((e) => e.baselineCpuMicrosPerRequest).filter((x): x is number => x !== null);
   const cpuBaseline = baseCpu.length ? `${fmt(baseCpu.reduce((a, x) => a + x, 0) / baseCpu.length, 1)} µs` : 'n/a';
-  const misses = [...r.endpoints, g, p].filter((v) => !v.pass).map((v) => `  ${v.id}: ${v.misses.join('; ')}`);
+  const th = r.throughput;
+  const m = r.memory;
+  const misses = [...r.endpoints, g, p, th, m].filter((v) => !v.pass).map((v) => `  ${v.id}: ${v.misses.join('; ')}`);
   const shutdown = r.shutdown
     ? `npm start stopped on SIGINT in ${fmt(r.shutdown.ms)} ms${r.shutdown.clean ? '' : ' — it did NOT stop within 20 s and was killed'}`
     : '';
@@ -115,6 +126,12 @@ export function formatReport(r: BenchReport): string {
     `  → growth the registry adds: ${times(g.adjustedMeanRatio)} — target ≤ ${t.maxLargeListingLatencyRatio}× and p99 < ${t.maxP99Ms} ms: ${g.pass ? 'PASS' : 'MISS'}`,
     `publish (upload → listed), ${p.samples.length} sequential small modules: p50 ${fmt(p.p50)} ms, p90 ${fmt(p.p90)} ms, max ${fmt(p.max)} ms ` +
       `— target p50 < ${t.maxPublishP50Ms} ms: ${p.pass ? 'PASS' : 'MISS'}`,
+    `publish throughput: ${th.versions} versions by ${th.clients} concurrent clients in ${fmt(th.totalMs)} ms (${th.perSecond.toFixed(1)}/s) ` +
+      `— target < ${t.maxThroughputTotalMs} ms: ${th.pass ? 'PASS' : 'MISS'}`,
+    `API memory, production (node dist/api.mjs): ${fmt(m.productionApi.startupMiB)} MiB RSS right after start-up, ` +
+      `${fmt(m.productionApi.idleMiB)} MiB after 40 s idle — target idle < ${t.maxIdleApiRssMiB} MiB: ${m.pass ? 'PASS' : 'MISS'}`,
+    `  npm start's process (tsx, API + supervisor, for information): ${m.idleApiRssMiB === null ? 'n/a' : `${fmt(m.idleApiRssMiB)} MiB`} at idle after seeding, ` +
+      `${m.afterLoadApiRssMiB === null ? 'n/a' : `${fmt(m.afterLoadApiRssMiB)} MiB`} after the load`,
     shutdown,
     '',
     r.pass ? 'all targets met' : `missed:\n${misses.join('\n')}`,

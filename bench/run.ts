@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +10,15 @@ import { compareWithBaseline, type Comparison, type Target } from './load';
 import { parseOptions } from './options';
 import { pidListeningOn } from './process-cpu';
 import { measurePublishLatency } from './publish-latency';
+import { measurePublishThroughput } from './publish-throughput';
+import { measureApiIdleMemory } from './api-idle-memory';
+import { idleRssMiB, rssMiB } from './memory';
 import { startPlatform, type RunningPlatform } from './platform-process';
 import { baselineSummary, endpointReport, formatReport, writeReport, type BenchReport } from './report';
 import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
 import { protocolTargets } from './targets';
-import { judgeEndpoint, judgeListingGrowth, judgePublish, THRESHOLDS } from './verdicts';
+import { judgeEndpoint, judgeIdleMemory, judgeListingGrowth, judgePublish, judgeThroughput, THRESHOLDS } from './verdicts';
 
 /**
  * `npm run bench`: starts the real platform (`npm start`'s embedded default) and a bare `node:http` baseline as
@@ -44,7 +48,10 @@ async function cleanUp(): Promise<{ clean: boolean; ms: number } | null> {
     shutdown = { clean, ms: Math.round(performance.now() - started) };
     platform = null;
   }
-  await rm(workDir, { recursive: true, force: true });
+  // PostgreSQL's last backends may still be flushing WAL for a moment after the platform's process exited.
+  await rm(workDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 }).catch((err: unknown) =>
+    say(`could not remove ${workDir}: ${describe(err)}`),
+  );
   return shutdown;
 }
 
@@ -70,6 +77,8 @@ try {
 
   const baselinePid = pidListeningOn(Number(new URL(baseline.url).port));
   const platformPid = pidListeningOn(Number(new URL(platform.url).port));
+  say('measuring the idle API process\'s memory');
+  const idleApiRssMiB = await idleRssMiB(platformPid);
   const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, ok: [200], pid: baselinePid };
   const compare = async (target: Target): Promise<Comparison> => {
     say(`loading ${target.label} (${target.url}), alternating with the baseline`);
@@ -87,12 +96,22 @@ try {
   });
   say(`publishing ${options.publishes} small modules one after another`);
   const publish = await measurePublishLatency(api, options.publishes);
+  say(`publishing ${options.throughputVersions} versions from ${options.throughputClients} concurrent clients`);
+  const throughput = await measurePublishThroughput(api, options.throughputVersions, options.throughputClients);
+  const afterLoadApiRssMiB = rssMiB(platformPid);
 
   const shutdown = await cleanUp();
+  // The memory target is the production API's: the compiled bundle (`npm run build`), started on its own
+  // PostgreSQL and Temporal, idle. The figure above is `npm start`'s process under tsx, for information.
+  say('building the production bundles (npm run build) and measuring the compiled API at idle (about a minute)');
+  await runBuild();
+  const productionApi = await measureApiIdleMemory();
   const endpoints = comparisons.map((c) => endpointReport(c, judgeEndpoint(c)));
   const byId = (id: string) => comparisons.find((c) => c.result.id === id)!;
   const listingGrowth = judgeListingGrowth({ small: byId('module-versions'), large: byId('module-versions-1000'), bareLarge });
   const publishVerdict = { ...publish, ...judgePublish(publish) };
+  const throughputVerdict = { ...throughput, ...judgeThroughput(throughput) };
+  const memory = { idleApiRssMiB, afterLoadApiRssMiB, productionApi, ...judgeIdleMemory(productionApi.idleMiB) };
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgStart, loadavgEnd: loadavg() },
@@ -102,14 +121,18 @@ try {
       durationSeconds: options.durationSeconds,
       sliceSeconds: options.sliceSeconds,
       publishes: options.publishes,
+      throughputVersions: options.throughputVersions,
+      throughputClients: options.throughputClients,
     },
     thresholds: THRESHOLDS,
     baseline: baselineSummary([...comparisons, bareLarge], endpointReport(bareLarge, { id: bareLarge.result.id, pass: true, misses: [] })),
     endpoints,
     listingGrowth,
     publish: publishVerdict,
+    throughput: throughputVerdict,
+    memory,
     shutdown,
-    pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass,
+    pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass && throughputVerdict.pass && memory.pass,
   };
   process.stdout.write(`\n${formatReport(report)}\n\n`);
   process.stdout.write(`results: ${await writeReport(report)}\n`);
@@ -130,4 +153,11 @@ try {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   return err.cause ? `${err.stack ?? err.message}\ncaused by: ${describe(err.cause)}` : (err.stack ?? err.message);
+}
+
+/** `npm run build` (it skips what its input digest says is already built). */
+async function runBuild(): Promise<void> {
+  const child = spawn(process.execPath, [join(repoDir, 'node_modules/tsx/dist/cli.mjs'), 'deploy/build.ts'], { cwd: repoDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`npm run build exited with ${String(code)}`);
 }

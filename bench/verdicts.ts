@@ -1,5 +1,6 @@
 import type { Comparison, LoadResult } from './load';
 import type { PublishLatency } from './publish-latency';
+import type { PublishThroughput } from './publish-throughput';
 
 /** The targets from the performance issue. */
 export const THRESHOLDS = {
@@ -13,7 +14,11 @@ export const THRESHOLDS = {
    */
   maxLargeListingLatencyRatio: 1.5,
   /** Small module from upload to visible in the protocol listing, embedded default. */
-  maxPublishP50Ms: 1000,
+  maxPublishP50Ms: 150,
+  /** 200 versions published by 8 concurrent clients, upload of the first until the last is listed. */
+  maxThroughputTotalMs: 20_000,
+  /** The API process's resident memory at idle after seeding, in MiB. */
+  maxIdleApiRssMiB: 100,
 } as const;
 
 export interface Verdict {
@@ -74,4 +79,14 @@ export function judgeListingGrowth(input: { small: Comparison; large: Comparison
 export function judgePublish(p: PublishLatency): Verdict {
   const misses = p.p50 < THRESHOLDS.maxPublishP50Ms ? [] : [`p50 ${Math.round(p.p50)} ms ≥ ${THRESHOLDS.maxPublishP50Ms} ms`];
   return { id: 'publish-latency', pass: misses.length === 0, misses };
+}
+
+export function judgeThroughput(t: PublishThroughput): Verdict {
+  const misses = t.totalMs < THRESHOLDS.maxThroughputTotalMs ? [] : [`${t.versions} publishes by ${t.clients} clients took ${Math.round(t.totalMs)} ms ≥ ${THRESHOLDS.maxThroughputTotalMs} ms`];
+  return { id: 'publish-throughput', pass: misses.length === 0, misses };
+}
+
+export function judgeIdleMemory(rssMiB: number | null): Verdict {
+  const misses = rssMiB === null ? [] : rssMiB < THRESHOLDS.maxIdleApiRssMiB ? [] : [`API RSS ${rssMiB.toFixed(0)} MiB ≥ ${THRESHOLDS.maxIdleApiRssMiB} MiB at idle`];
+  return { id: 'idle-memory', pass: misses.length === 0, misses };
 }

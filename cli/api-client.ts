@@ -1,4 +1,5 @@
 import { ApiError, CliError } from './errors';
+import { oneLine, terminalSafe, terminalSafeDeep } from './terminal-safe';
 
 /** A request body `fetch` can send; async iterables are streamed with chunked encoding. */
 export type RequestBody = string | FormData | AsyncIterable<Uint8Array>;
@@ -42,7 +43,7 @@ export class ApiClient {
     if (!res.ok) throw apiError(res, text);
     if (text === '') return null as T;
     try {
-      return JSON.parse(text) as T;
+      return terminalSafeDeep(JSON.parse(text) as T);
     } catch {
       throw new CliError(`${method} ${url} answered ${res.status} with a body that is not JSON: ${excerpt(text)}`);
     }
@@ -59,13 +60,13 @@ function apiError(res: Response, text: string): ApiError {
   try {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
     if (parsed.error && typeof parsed.error.code === 'string' && typeof parsed.error.message === 'string') {
-      return new ApiError(res.status, parsed.error.code, parsed.error.message);
+      return new ApiError(res.status, oneLine(parsed.error.code), terminalSafe(parsed.error.message));
     }
   } catch {
     // Not the API's error shape: a proxy or load balancer answered. Show what it said.
   }
   const detail = text.trim() ? `: ${excerpt(text)}` : '';
-  return new ApiError(res.status, `http_${res.status}`, `HTTP ${res.status} ${res.statusText}${detail}`);
+  return new ApiError(res.status, `http_${res.status}`, `HTTP ${res.status} ${oneLine(res.statusText)}${detail}`);
 }
 
 function unreachable(baseUrl: string, err: unknown): CliError {
@@ -74,7 +75,8 @@ function unreachable(baseUrl: string, err: unknown): CliError {
   if ((err as { cause?: unknown }).cause instanceof CliError) return (err as { cause: CliError }).cause;
   // fetch throws a bare "fetch failed" TypeError; the reason is in its cause.
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.message ?? (err as Error).message;
+  // A TLS failure's message names the certificate the server presented: server-supplied text as well.
+  const reason = oneLine(cause?.message ?? (err as Error).message);
   let message = `cannot reach ${baseUrl}: ${reason}`;
   if (cause?.code && TLS_TRUST_ERRORS.has(cause.code)) {
     message += ' (if the server uses a private CA, point NODE_EXTRA_CA_CERTS at its certificate)';
@@ -85,6 +87,6 @@ function unreachable(baseUrl: string, err: unknown): CliError {
 }
 
 function excerpt(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+  const line = oneLine(text).replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

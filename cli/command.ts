@@ -1,4 +1,5 @@
 import type { ApiClient } from './api-client';
+import { oneLine } from './terminal-safe';
 
 /** Where a command writes: `out` for results (stdout), `err` for notes and errors (stderr). */
 export interface Io {
@@ -29,7 +30,8 @@ export interface Command {
 
 /** Left-aligned columns, for listings. */
 export function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
+  // Cells are single lines: a newline or tab in a server-supplied value would break the columns.
+  const all = [header, ...rows.map((row) => row.map((cell) => oneLine(String(cell ?? ''))))];
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
   return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }

@@ -45,9 +45,9 @@ describe('storage settings', () => {
 
   it('fails fast, naming every missing or conflicting setting', () => {
     expect(() => loadConfig({ STRATA_STORAGE: 's3', STRATA_S3_ACCESS_KEY_ID: 'id' })).toThrow(
-      /STRATA_S3_ACCESS_KEY_ID: .*set together[\s\S]*STRATA_S3_BUCKET: required when STRATA_STORAGE=s3/,
+      /STRATA_S3_ACCESS_KEY_ID: .*set together[\s\S]*STRATA_S3_BUCKET: is required when STRATA_STORAGE=s3/,
     );
-    expect(() => loadConfig({ STRATA_STORAGE: 'azure' })).toThrow(/STRATA_AZURE_CONTAINER: required[\s\S]*STRATA_AZURE_CONNECTION_STRING: set either/);
+    expect(() => loadConfig({ STRATA_STORAGE: 'azure' })).toThrow(/STRATA_AZURE_CONTAINER: is required[\s\S]*STRATA_AZURE_CONNECTION_STRING: .*set either/);
     expect(() =>
       loadConfig({ STRATA_STORAGE: 'azure', STRATA_AZURE_CONTAINER: 'c12', STRATA_AZURE_CONNECTION_STRING: 'x', STRATA_AZURE_ACCOUNT_NAME: 'a', STRATA_AZURE_ACCOUNT_KEY: 'k' }),
     ).toThrow(/set either/);

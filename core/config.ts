@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError, configProblems, formatConfigError } from './config-errors';
 
 const MiB = 1024 * 1024;
 
@@ -47,9 +48,15 @@ const schema = z
     STRATA_MAX_PROVIDER_UPLOAD_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
     STRATA_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(512 * MiB),
     STRATA_MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+    STRATA_BODY_MEMORY_BYTES: z.coerce.number().int().positive().default(64 * MiB),
+    STRATA_UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(60),
+    STRATA_STAGING_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
     STRATA_EMBEDDED_PG_PORT: z.coerce.number().int().default(5433),
     STRATA_SERVE_WEB: bool.default(true),
     STRATA_MIRROR_HOSTNAMES: z.string().default(''),
+    STRATA_METRICS_TOKEN: z.string().min(16).optional(),
+    STRATA_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((c) => Boolean(c.STRATA_TLS_CERT) === Boolean(c.STRATA_TLS_KEY), {
@@ -131,6 +138,12 @@ export interface Config {
     maxProviderUploadBytes: number;
     maxUncompressedBytes: number;
     maxArchiveEntries: number;
+    /** Bytes all in-flight buffered request bodies (JSON, webhooks) may hold together; past it the API answers 503. */
+    bodyMemoryBytes: number;
+    /** An upload that sends no byte for this long is cut with 408; there is no limit on its total duration. */
+    uploadIdleSeconds: number;
+    /** Staged uploads and worker temp directories older than this are swept. */
+    stagingMaxAgeHours: number;
   };
   embeddedPostgresPort: number;
   serveWeb: boolean;
@@ -140,7 +153,15 @@ export interface Config {
    * non-default port needs a port-less alias here.
    */
   mirrorHostnames: string[];
+  observability: {
+    /** Bearer token `/metrics` requires; null leaves it open (for scrapers on an internal network). */
+    metricsToken: string | null;
+    /** Port of the worker process's own `/metrics` server; null: the worker serves none. */
+    workerMetricsPort: number | null;
+  };
   logLevel: string;
+  /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 /**
@@ -149,10 +170,7 @@ export interface Config {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
-    throw new Error(`invalid configuration:\n${problems}`);
-  }
+  if (!parsed.success) throw new ConfigError(configProblems(parsed.error.issues, env));
   const e = parsed.data;
   const tls = e.STRATA_TLS_CERT && e.STRATA_TLS_KEY ? { certFile: e.STRATA_TLS_CERT, keyFile: e.STRATA_TLS_KEY } : null;
   const dataDir = resolve(e.STRATA_DATA_DIR);
@@ -183,11 +201,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxProviderUploadBytes: e.STRATA_MAX_PROVIDER_UPLOAD_BYTES,
       maxUncompressedBytes: e.STRATA_MAX_UNCOMPRESSED_BYTES,
       maxArchiveEntries: e.STRATA_MAX_ARCHIVE_ENTRIES,
+      bodyMemoryBytes: e.STRATA_BODY_MEMORY_BYTES,
+      uploadIdleSeconds: e.STRATA_UPLOAD_IDLE_SECONDS,
+      stagingMaxAgeHours: e.STRATA_STAGING_MAX_AGE_HOURS,
     },
     embeddedPostgresPort: e.STRATA_EMBEDDED_PG_PORT,
     serveWeb: e.STRATA_SERVE_WEB,
     mirrorHostnames: e.STRATA_MIRROR_HOSTNAMES.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    observability: { metricsToken: e.STRATA_METRICS_TOKEN ?? null, workerMetricsPort: e.STRATA_WORKER_METRICS_PORT ?? null },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 
@@ -221,7 +244,39 @@ function storageConfig(e: z.infer<typeof schema>, dataDir: string): StorageConfi
   return { kind: 'local', dir: resolve(e.STRATA_STORAGE_DIR ?? `${dataDir}/blobs`) };
 }
 
+/**
+ * {@link loadConfig} for an entry point: a bad environment prints one line per wrong variable with how to fix
+ * it, and exits with code 1 — an operator's mistake, not a crash, so no stack trace.
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${formatConfigError(err)}\n`);
+    process.exit(1);
+  }
+}
+
 /** The environment for a child process of Strata's own (the embedded launcher's worker): this one plus overrides. */
 export function childEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
+}
+
+/** The log format to use: `LOG_FORMAT`, or with `auto` pretty lines when standard output is a terminal. */
+export function logFormatOf(config: Pick<Config, 'logFormat'>, stdoutIsTerminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (config.logFormat !== 'auto') return config.logFormat;
+  return stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * OpenTelemetry, read on its own because tracing starts before anything else loads (core/observability/tracing.ts):
+ * on when an OTLP endpoint is set (the exporter reads the standard `OTEL_EXPORTER_OTLP_*` variables itself);
+ * `OTEL_SERVICE_NAME` overrides the process's service name.
+ */
+export function tracingSettings(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; serviceName: string | undefined } {
+  return {
+    enabled: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()),
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || undefined,
+  };
 }

@@ -26,6 +26,16 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
+// The production build's entry points (deploy/build.ts): `node dist/<name>.mjs` runs the bundle of <source>.
+const buildEntries = Object.fromEntries(
+  [.../entryPoints: \{([^}]*)\}/.exec(read('deploy/build.ts'))![1]!.matchAll(/(\w+): join\(root, '([^']+)'\)/g)].map((m) => [m[1]!, m[2]!]),
+);
+/** True when `cmd` runs a bundle `npm run build` produces from a source file that exists. */
+function runsBuiltEntry(cmd: string[]): boolean {
+  const name = /^dist\/(\w+)\.mjs$/.exec(cmd[1] ?? '')?.[1];
+  return cmd.length === 2 && cmd[0] === 'node' && !!name && !!buildEntries[name] && existsSync(join(root, buildEntries[name]));
+}
+
 const composeText = read('docker-compose.yml');
 const compose = parse(composeText, { merge: true }) as Compose;
 const service = (name: string): Service => {
@@ -71,10 +81,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs each process with the package.json script of the same name', () => {
+  it('runs each process as the compiled bundle of the same name (no tsx at run time)', () => {
     for (const name of apps) {
-      expect(service(name).command).toEqual(['npm', 'run', name]);
-      expect(scripts[name], `package.json has no "${name}" script`).toBeTruthy();
+      expect(service(name).command).toEqual(['node', `dist/${name}.mjs`]);
+      expect(runsBuiltEntry(service(name).command!), `deploy/build.ts builds no dist/${name}.mjs`).toBe(true);
     }
   });
 
@@ -167,10 +177,14 @@ describe('docker-compose.yml', () => {
 describe('deploy/Dockerfile', () => {
   const dockerfile = read('deploy/Dockerfile');
 
-  it('defaults to an npm script that exists and probes with a file that exists', () => {
+  it('builds with npm ci and npm run build, defaults to the compiled api and probes with a file that exists', () => {
     const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
-    expect(cmd.slice(0, 2)).toEqual(['npm', 'run']);
-    expect(scripts[cmd[2]!]).toBeTruthy();
+    expect(cmd).toEqual(['node', 'dist/api.mjs']);
+    expect(runsBuiltEntry(cmd)).toBe(true);
+    expect(dockerfile).toMatch(/^RUN .*npm ci --omit=dev$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).not.toMatch(/npm install(?! --global)/);
+    expect(scripts.build).toBe('tsx deploy/build.ts');
     const probe = /^HEALTHCHECK .* CMD \["node", "([^"]+)"\]$/m.exec(dockerfile)?.[1];
     expect(probe && existsSync(join(root, probe))).toBe(true);
   });
@@ -208,9 +222,9 @@ describe('deploy/helm/strata', () => {
     expect(names.filter((n) => !configKeys.has(n))).toEqual([]);
   });
 
-  it('runs every process through an npm script that exists', () => {
+  it('runs every process as a compiled bundle that npm run build produces', () => {
     const commands = templates.flatMap(({ text }) => [...text.matchAll(/command: (\[.*\])/g)].map((m) => JSON.parse(m[1]!) as string[]));
-    expect(commands.map((c) => c[2]).sort()).toEqual(['api', 'migrate', 'worker']);
-    for (const c of commands) expect(scripts[c[2]!], c.join(' ')).toBeTruthy();
+    expect(commands.map((c) => c[1]).sort()).toEqual(['dist/api.mjs', 'dist/migrate.mjs', 'dist/worker.mjs']);
+    for (const c of commands) expect(runsBuiltEntry(c), c.join(' ')).toBe(true);
   });
 });

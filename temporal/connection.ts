@@ -1,13 +1,29 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { currentTraceId } from '../core/observability/trace-context';
+import { TRACE_HEADER } from '../workflows/trace-interceptor';
 import { strataSearchAttributes } from './search-attributes';
+import { clientTracingInterceptors } from './tracing';
 
 const GRPC_ALREADY_EXISTS = 6;
 
 export async function connectClient(input: { address: string; namespace: string }): Promise<Client> {
   const connection = await Connection.connect({ address: input.address });
-  return new Client({ connection, namespace: input.namespace });
+  return new Client({ connection, namespace: input.namespace, interceptors: { workflow: [...(await clientTracingInterceptors()), traceHeader] } });
 }
+
+function withTraceId(headers: Headers): Headers {
+  const traceId = currentTraceId();
+  return traceId ? { ...headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload(traceId) } : headers;
+}
+
+/** Hands the trace id of the request starting a workflow to the workflow (workflows/trace-interceptor.ts). */
+const traceHeader: WorkflowClientInterceptor = {
+  start: (input, next) => next({ ...input, headers: withTraceId(input.headers) }),
+  startWithDetails: (input, next) => next({ ...input, headers: withTraceId(input.headers) }),
+  signalWithStart: (input, next) => next({ ...input, headers: withTraceId(input.headers) }),
+};
 
 /**
  * Registers Strata's custom search attributes (idempotent: existing ones are kept). Done at start-up by the

@@ -1,4 +1,4 @@
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 
 /** Named retry and timeout presets: workflows pick one, never literals. Kept free of Node APIs (workflows import it). */
 export const retry: Record<'standard', RetryPolicy> = {
@@ -11,3 +11,14 @@ export const activityPresets = {
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
 } satisfies Record<string, ActivityOptions>;
+
+/**
+ * Local activities run inside the workflow task on the worker that runs the workflow: no task-queue round trip
+ * per step, which is most of a short publish's latency. Only for short, idempotent steps (one transaction, a
+ * delete) — never streaming or hashing, which need heartbeats. A worker lost mid-step re-runs the step on
+ * another worker when the workflow task times out, so every one must be safe to repeat.
+ */
+export const localActivityPresets = {
+  /** One database transaction or a few blob deletes. */
+  short: { startToCloseTimeout: '30s', retry: retry.standard },
+} satisfies Record<string, LocalActivityOptions>;

@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
-import type { TypedSearchAttributes } from '@temporalio/common';
 import { VCS_RECONCILE_SCHEDULE_ID } from '../workflows/vcs/ids';
-import { StrataKind } from './search-attributes';
+import { reconcileVcsLinks } from '../workflows/vcs/reconcile-vcs-links';
+import { strataAttributes } from './search-attributes';
 
 const ensured = new WeakMap<Client, Promise<void>>();
 
@@ -18,11 +18,11 @@ export function ensureVcsReconcileSchedule(client: Client, input: { taskQueue: s
         spec: { intervals: [{ every: `${input.intervalMinutes}m` }] },
         action: {
           type: 'startWorkflow',
-          workflowType: 'reconcileVcsLinks',
+          workflowType: reconcileVcsLinks,
           workflowId: 'vcs-reconcile',
           taskQueue: input.taskQueue,
           args: [{}],
-          typedSearchAttributes: [{ key: StrataKind, value: 'vcs-reconcile' }] as unknown as TypedSearchAttributes,
+          typedSearchAttributes: strataAttributes({ kind: 'vcs-reconcile' }),
         },
         policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
       })

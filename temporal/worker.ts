@@ -1,16 +1,21 @@
-import { loadConfig } from '../core/config';
+import './tracing-preload';
+import { loadConfigOrExit, logFormatOf } from '../core/config';
 import { createDb } from '../core/db/knex';
 import { createLogger } from '../core/log';
+import { stopTracing } from '../core/observability/tracing';
+import { startMetricsServer } from '../core/observability/metrics-server';
+import { WorkerMetrics } from '../core/observability/worker-metrics';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
+import { startSweeper } from '../core/sweeper';
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
-import { createWorker } from './create-worker';
+import { createWorker, loadWorkflowBundle } from './create-worker';
 import { ensureVcsReconcileSchedule } from './schedules';
 import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
-const config = loadConfig();
-const log = createLogger({ level: config.logLevel, name: 'strata-worker' });
+const config = loadConfigOrExit();
+const log = createLogger({ level: config.logLevel, name: 'strata-worker', format: logFormatOf(config) });
 installTemporalLogging(log);
 if (!config.databaseUrl || !config.temporal.address) {
   log.fatal('the worker process needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default)');
@@ -23,15 +28,36 @@ await registerSearchAttributes(client, config.temporal.namespace);
 await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
 await client.connection.close();
 const signingSecret = await resolveSigningSecret(config);
+const storage = await createStorage(config, signingSecret);
+// Abandoned staged uploads and scratch directories (a crashed publish, a killed worker) are swept here.
+const sweeper = startSweeper({ storage, maxAgeHours: config.limits.stagingMaxAgeHours, log });
+const metrics = new WorkerMetrics();
+const metricsServer =
+  config.observability.workerMetricsPort === null
+    ? null
+    : await startMetricsServer({
+        registry: metrics.registry,
+        port: config.observability.workerMetricsPort,
+        host: config.host,
+        token: config.observability.metricsToken,
+      });
+if (metricsServer) log.info({ url: metricsServer.url }, 'worker metrics listening');
+// The production build's prebuilt bundle, or the sources bundled now (a few seconds) when run with tsx.
+const workflowBundle = await loadWorkflowBundle();
 const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage: createStorage(config, signingSecret), limits: extractLimits(config), vcs: await createVcsRuntime(config) },
+  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config) },
+  metrics,
+  workflowBundle,
 });
-log.info({ taskQueue: config.temporal.taskQueue }, 'Strata worker running');
+log.info({ taskQueue: config.temporal.taskQueue, workflowBundle: 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled from the sources' }, 'Strata worker running');
 // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained (the SDK installs the handlers).
 await worker.run();
+sweeper.stop();
 log.info('Strata worker stopped');
+await metricsServer?.close();
 await connection.close();
 await db.destroy();
+await stopTracing();

@@ -17,14 +17,15 @@ function imports(text: string): { spec: string; typeOnly: boolean }[] {
 }
 
 describe('architecture', () => {
-  it('workflow code imports only the workflow SDK, other workflow files, presets, and activities as types', async () => {
+  it('workflow code imports only the workflow SDK, @temporalio/common, other workflow files, presets, search attributes, and activities as types', async () => {
     const offenders: string[] = [];
     for (const file of await sources('workflows')) {
       for (const { spec, typeOnly } of imports(await readFile(join(root, file), 'utf8'))) {
         const allowed =
           spec === '@temporalio/workflow' ||
+          spec === '@temporalio/common' ||
           spec.startsWith('./') ||
-          (spec.startsWith('../') && !spec.includes('activities') && !spec.includes('core') && !spec.includes('api') && (spec.endsWith('/temporal/presets') || !spec.includes('temporal'))) ||
+          (spec.startsWith('../') && !spec.includes('activities') && !spec.includes('core') && !spec.includes('api') && (spec.endsWith('/temporal/presets') || spec.endsWith('/temporal/search-attributes') || !spec.includes('temporal'))) ||
           (typeOnly && spec.includes('/activities/'));
         if (!allowed) offenders.push(`${file}: ${spec}${typeOnly ? ' (type)' : ''}`);
       }

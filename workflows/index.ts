@@ -1,3 +1,3 @@
 export { publishModule } from './modules/publish-module';
 export { publishProvider } from './providers/publish-provider';
-export { browseVcs, checkVcsConnection, publishVcsTag, reconcileVcsLinks, setupVcsLink, syncVcsLink } from './vcs';
+export { checkVcsConnection, publishVcsTag, reconcileVcsLinks, setupVcsLink, syncVcsLink } from './vcs';

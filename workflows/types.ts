@@ -64,10 +64,3 @@ export interface PublishProviderResult {
   platforms: { os: string; arch: string; sha256: string; h1: string }[];
   publishedAt: string;
 }
-
-/** Stable failure types (ApplicationFailure.type) that the API maps to HTTP statuses. */
-export const FailureTypes = {
-  VersionExists: 'VersionExists',
-  InvalidArtifact: 'InvalidArtifact',
-  InvalidRequest: 'InvalidRequest',
-} as const;

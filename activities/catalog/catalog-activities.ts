@@ -1,4 +1,3 @@
-import { notifyCatalogChanged, type CatalogEvent } from '../../core/db/catalog-events';
 import type { Db } from '../../core/db/knex';
 import type { BlobStorage } from '../../core/storage/storage';
 
@@ -7,14 +6,9 @@ export interface CatalogActivityDeps {
   storage: BlobStorage;
 }
 
-/** Side effects shared by every publish: announcing a change and discarding staged uploads. */
-export function createCatalogActivities({ db, storage }: CatalogActivityDeps) {
+/** Side effects shared by every publish: discarding staged uploads (recording a version announces it). */
+export function createCatalogActivities({ storage }: CatalogActivityDeps) {
   return {
-    /** Tells every API process to drop cached protocol responses for this artifact. Idempotent. */
-    async announceCatalogChange(input: CatalogEvent): Promise<void> {
-      await notifyCatalogChanged(db, input);
-    },
-
     /** Deletes staged upload blobs; missing keys are fine (idempotent). Only `staging/` keys are accepted. */
     async discardStaging(input: { keys: string[] }): Promise<void> {
       for (const key of input.keys) {

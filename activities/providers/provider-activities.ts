@@ -1,13 +1,15 @@
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { cancellationSignal } from '@temporalio/activity';
 import { InvalidArtifact, versionExists } from '../../core/errors';
+import { notifyCatalogChanged } from '../../core/db/catalog-events';
 import { isUniqueViolation, type Db } from '../../core/db/knex';
-import { listGpgKeys } from '../../core/db/repos/gpg-keys';
+import { listActiveGpgKeys, shareGpgKey } from '../../core/db/repos/gpg-keys';
 import { findProviderVersion, insertProviderVersion, upsertProvider } from '../../core/db/repos/providers';
 import { classifyReleaseFile, inspectProviderZip, parseShasums, verifyDetachedSignature } from '../../core/registry/provider';
 import type { ExtractLimits } from '../../core/registry/archive';
 import { contentKey, type BlobStorage } from '../../core/storage/storage';
 import type { ProviderCoordinates, StagedFile, StagedZip } from '../../workflows/types';
-import { permanentOnDomainError } from '../failures';
+import { withDomainFailures } from '../failures';
+import { heartbeatWhile } from '../heartbeat';
 import { downloadToTemp } from '../staging';
 
 export interface ProviderActivityDeps {
@@ -41,14 +43,6 @@ const label = (p: ProviderCoordinates) => `${p.namespace}/${p.type}`;
 /** Activities of the provider publish workflow. Each is idempotent. */
 export function createProviderActivities({ db, storage, limits }: ProviderActivityDeps) {
   return {
-    async assertProviderVersionAbsent(input: { provider: ProviderCoordinates; version: string }): Promise<void> {
-      await permanentOnDomainError(async () => {
-        if (await findProviderVersion(db, input.provider, input.version)) {
-          throw versionExists(`${label(input.provider)}`, input.version);
-        }
-      });
-    },
-
     /**
      * Verifies the binary detached signature over the exact SHA256SUMS bytes with the namespace's keys, and
      * that SHA256SUMS and the uploaded zips describe the same set of packages. Returns the expected sha256 per zip.
@@ -60,12 +54,12 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
       signature: StagedFile;
       zips: StagedZip[];
     }): Promise<{ keyId: string; expected: Record<string, string> }> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const [sums, sig] = await Promise.all([
           readStaged(storage, input.shasums.key, 1024 * 1024),
           readStaged(storage, input.signature.key, 64 * 1024),
         ]);
-        const keys = await listGpgKeys(db, input.provider.namespace);
+        const keys = await listActiveGpgKeys(db, input.provider.namespace);
         if (keys.length === 0) {
           throw new InvalidArtifact(
             `namespace ${input.provider.namespace} has no GPG signing keys; add one with POST /api/v1/namespaces/${input.provider.namespace}/gpg-keys`,
@@ -98,7 +92,7 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
       zip: StagedZip;
       expectedSha256: string;
     }): Promise<VerifiedPackage> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const staged = await downloadToTemp(storage, input.zip.key, input.zip.filename, cancellationSignal());
         try {
           if (staged.sha256 !== input.expectedSha256) {
@@ -107,14 +101,15 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
               'shasum_mismatch',
             );
           }
-          heartbeat('hashing');
-          const { h1 } = await inspectProviderZip({
-            file: staged.file,
-            type: input.provider.type,
-            version: input.version,
-            os: input.zip.os,
-            limits,
-          });
+          const { h1 } = await heartbeatWhile('hashing', () =>
+            inspectProviderZip({
+              file: staged.file,
+              type: input.provider.type,
+              version: input.version,
+              os: input.zip.os,
+              limits,
+            }),
+          );
           return { os: input.zip.os, arch: input.zip.arch, filename: input.zip.filename, sha256: staged.sha256, h1, size: staged.size };
         } finally {
           await staged.cleanup();
@@ -131,11 +126,14 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
         await staged.cleanup();
       }
       const blobKey = contentKey(sha256, input.extension);
-      if (!(await storage.stat(blobKey))) await storage.copy(input.stagingKey, blobKey);
+      if (!(await storage.stat(blobKey))) await heartbeatWhile('storing', () => storage.copy(input.stagingKey, blobKey));
       return { blobKey, sha256 };
     },
 
-    /** Inserts the version and its platforms in one transaction; idempotent for the same workflow. */
+    /**
+     * Inserts the version and its platforms and announces the change (NOTIFY, delivered on commit) in one
+     * transaction; idempotent for the same workflow (a retry finds its own row and announces again).
+     */
     async recordProviderVersion(input: {
       provider: ProviderCoordinates;
       version: string;
@@ -147,11 +145,16 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
       workflowId: string;
       publishedBy: string | null;
     }): Promise<{ versionId: string; publishedAt: string }> {
-      return permanentOnDomainError(async () => {
+      const announcement = { kind: 'provider', namespace: input.provider.namespace, name: input.provider.type } as const;
+      return withDomainFailures(async () => {
         try {
           const row = await db.transaction(async (tx) => {
+            const signer = await shareGpgKey(tx, input.provider.namespace, input.signingKeyId);
+            if (!signer || signer.revoked_at) {
+              throw new InvalidArtifact(`the signing key ${input.signingKeyId} was removed or revoked during the publish`, 'signing_key_revoked');
+            }
             const providerId = await upsertProvider(tx, input.provider);
-            return insertProviderVersion(
+            const inserted = await insertProviderVersion(
               tx,
               {
                 provider_id: providerId,
@@ -174,12 +177,15 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
                 size: String(p.size),
               })),
             );
+            await notifyCatalogChanged(tx, announcement);
+            return inserted;
           });
           return { versionId: String(row.id), publishedAt: new Date(row.published_at).toISOString() };
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           const existing = await findProviderVersion(db, input.provider, input.version);
           if (existing && existing.workflow_id === input.workflowId) {
+            await notifyCatalogChanged(db, announcement);
             return { versionId: String(existing.id), publishedAt: new Date(existing.published_at).toISOString() };
           }
           throw versionExists(`${label(input.provider)}`, input.version);

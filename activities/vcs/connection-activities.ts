@@ -4,8 +4,7 @@ import { recordWebhookInstallation, webhookSecretContext } from '../../core/db/r
 import { DomainError } from '../../core/errors';
 import { VcsUnavailable } from '../../core/vcs/errors';
 import type { VcsRuntime } from '../../core/vcs/runtime';
-import type { VcsRepository, VcsTag } from '../../core/vcs/types';
-import { permanentOnDomainError } from '../failures';
+import { withDomainFailures } from '../failures';
 import { clientForConnection, loadLink, requireRuntime } from './connect';
 
 export interface ConnectionCheck {
@@ -14,7 +13,7 @@ export interface ConnectionCheck {
   reason: string | null;
 }
 
-/** Connection-level side effects: validation, the repository browser, webhook installation. */
+/** Connection-level side effects: validation, webhook installation. */
 export function createVcsConnectionActivities({ db, vcs }: { db: Db; vcs?: VcsRuntime }) {
   const runtime = () => requireRuntime(vcs);
 
@@ -24,7 +23,7 @@ export function createVcsConnectionActivities({ db, vcs }: { db: Db; vcs?: VcsRu
      * missing permissions and unreachable hosts are a verdict (`invalid` with the reason), not a failure.
      */
     async checkVcsConnection(input: { connectionId: string }): Promise<ConnectionCheck> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         let result: ConnectionCheck;
         try {
           const client = await clientForConnection(db, runtime(), input.connectionId);
@@ -44,7 +43,7 @@ export function createVcsConnectionActivities({ db, vcs }: { db: Db; vcs?: VcsRu
      * `manual` (the user pastes the URL and secret shown at link time), with the reason.
      */
     async installVcsWebhook(input: { linkId: string }): Promise<{ status: 'installed' | 'manual'; error: string | null }> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const link = await loadLink(db, input.linkId);
         if (link.webhook_status === 'installed') return { status: 'installed' as const, error: null };
         let result: { status: 'installed' | 'manual'; error: string | null; webhookId: string | null };
@@ -62,13 +61,5 @@ export function createVcsConnectionActivities({ db, vcs }: { db: Db; vcs?: VcsRu
       });
     },
 
-    /** The repository browser: a connection's repositories, or one repository's tags with their commits. */
-    async browseVcsConnection(input: { connectionId: string; repository?: string }): Promise<{ repositories?: VcsRepository[]; tags?: VcsTag[] }> {
-      return permanentOnDomainError(async () => {
-        const client = await clientForConnection(db, runtime(), input.connectionId);
-        if (input.repository) return { tags: await client.listTags(input.repository) };
-        return { repositories: await client.listRepositories({ limit: 1000 }) };
-      });
-    },
   };
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { Db } from '../../core/db/knex';
@@ -13,11 +12,13 @@ import { recordVcsViolation } from '../../core/db/repos/vcs-violations';
 import { InvalidArtifact } from '../../core/errors';
 import type { ExtractLimits } from '../../core/registry/archive';
 import type { BlobStorage } from '../../core/storage/storage';
+import { workTempPrefix } from '../../core/sweeper';
 import type { VcsRuntime } from '../../core/vcs/runtime';
 import { versionFromTag } from '../../core/vcs/tag-pattern';
 import { COMMIT_SHA } from '../../core/vcs/types';
 import type { ModuleCoordinates } from '../../workflows/types';
-import { permanentOnDomainError } from '../failures';
+import { withDomainFailures } from '../failures';
+import { heartbeating, heartbeatWhile, progressHeartbeat } from '../heartbeat';
 import { clientForConnection, loadLink, requireRuntime } from './connect';
 import { createVcsConnectionActivities } from './connection-activities';
 import { repackModuleSource, saveDownload } from './module-source';
@@ -58,7 +59,7 @@ export function createVcsActivities(deps: VcsActivityDeps) {
 
     /** The link's module and repository, and the version a tag stands for under the link's tag pattern. */
     async describeVcsTag(input: { linkId: string; tag: string }): Promise<TagContext> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const link = await loadLink(db, input.linkId);
         const client = await clientForConnection(db, runtime(), link.connection_id);
         return {
@@ -72,7 +73,7 @@ export function createVcsActivities(deps: VcsActivityDeps) {
 
     /** Where the tag points now, asked of the provider's API (never taken from a webhook payload); null = no such tag. */
     async resolveVcsTag(input: { linkId: string; tag: string }): Promise<{ commitSha: string | null }> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const link = await loadLink(db, input.linkId);
         const client = await clientForConnection(db, runtime(), link.connection_id);
         const sha = await client.resolveTag(link.repository, input.tag);
@@ -135,21 +136,20 @@ export function createVcsActivities(deps: VcsActivityDeps) {
      * retry overwrites its own earlier attempt instead of leaving a stray blob.
      */
     async stageVcsArchive(input: { linkId: string; commitSha: string }): Promise<{ stagingKey: string; format: 'tar.gz'; size: number }> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         if (!COMMIT_SHA.test(input.commitSha)) throw new InvalidArtifact(`${input.commitSha} is not a commit id`, 'vcs_bad_commit');
         const signal = cancellationSignal();
         const link = await loadLink(db, input.linkId);
         const client = await clientForConnection(db, runtime(), link.connection_id);
         const run = activityInfo().workflowExecution;
         const stagingKey = `staging/vcs-${createHash('sha256').update(`${run?.workflowId}/${run?.runId}`).digest('hex').slice(0, 32)}/module.tar.gz`;
-        const workDir = await mkdtemp(join(tmpdir(), 'strata-vcs-'));
+        const workDir = await mkdtemp(workTempPrefix('vcs'));
         try {
-          heartbeat('downloading');
+          heartbeat({ stage: 'downloading' });
           const archive = await client.downloadArchive(link.repository, input.commitSha, signal);
           const downloaded = join(workDir, archive.format === 'zip' ? 'source.zip' : 'source.tar.gz');
-          await saveDownload(archive.stream, downloaded, { maxBytes: limits.maxUncompressedBytes, onProgress: (bytes) => heartbeat({ downloaded: bytes }), signal });
-          heartbeat('repacking');
-          const { file } = await repackModuleSource({
+          await saveDownload(archive.stream, downloaded, { maxBytes: limits.maxUncompressedBytes, onProgress: progressHeartbeat('downloading'), signal });
+          const { file } = await heartbeatWhile('repacking', () => repackModuleSource({
             file: downloaded,
             format: archive.format,
             wrapped: archive.wrapped,
@@ -157,9 +157,9 @@ export function createVcsActivities(deps: VcsActivityDeps) {
             workDir,
             limits,
             signal,
-          });
+          }));
           const size = (await stat(file)).size;
-          await storage.put(stagingKey, createReadStream(file), { signal });
+          await storage.put(stagingKey, heartbeating(createReadStream(file), 'staging'), { signal });
           return { stagingKey, format: 'tar.gz' as const, size };
         } finally {
           await rm(workDir, { recursive: true, force: true });
@@ -169,7 +169,7 @@ export function createVcsActivities(deps: VcsActivityDeps) {
 
     /** The repository's tags that match the link's pattern, with the commit each published version recorded. */
     async listVcsReleaseTags(input: { linkId: string }): Promise<{ module: ModuleCoordinates; tags: ReleaseTag[] }> {
-      return permanentOnDomainError(async () => {
+      return withDomainFailures(async () => {
         const link = await loadLink(db, input.linkId);
         const client = await clientForConnection(db, runtime(), link.connection_id);
         const published = new Map((await listModuleVersions(db, link.module_id)).map((v) => [v.version, v.commit_sha]));

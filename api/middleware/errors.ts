@@ -1,8 +1,9 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
-import { DomainError } from '../../core/errors';
+import { DomainError, Unavailable, asUnavailable } from '../../core/errors';
 import { isUniqueViolation } from '../../core/db/knex';
 import type { AppState } from '../deps';
+import { statusOfKind } from './error-status';
 
 /** PostgreSQL refuses NUL bytes and invalid UTF-8 in text (SQLSTATE 22021, 22P05): the client sent them. */
 function isInvalidText(err: unknown): boolean {
@@ -22,9 +23,12 @@ export function errorHandler(): Middleware<AppState> {
         ctx.status = 404;
         ctx.body = { error: { code: 'not_found', message: `no route for ${ctx.method} ${ctx.path}` } };
       }
-    } catch (err) {
+    } catch (caught) {
+      // A dependency that is down (PostgreSQL, Temporal) is a 503 the client may retry, not a 500.
+      const err = asUnavailable(caught) ?? caught;
       if (err instanceof DomainError) {
-        ctx.status = err.status;
+        ctx.status = statusOfKind[err.kind];
+        if (err.kind === 'unavailable') ctx.set('Retry-After', String(err instanceof Unavailable ? err.retryAfterSeconds : 5));
         ctx.body = { error: { code: err.code, message: err.message } };
       } else if (err instanceof ZodError) {
         ctx.status = 400;

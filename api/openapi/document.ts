@@ -1,160 +1,86 @@
-import { vcsOpenApiPaths } from '../routes/vcs/openapi';
+import { z } from 'zod';
+import { errorBody } from '../routes/common-shapes';
+import { routeTable } from './route-table';
+import type { RouteSpec } from './route-spec';
 
-/**
- * The OpenAPI 3.1 description of Strata's HTTP API, served at `/api/openapi.json`. Used by API clients and by
- * schema-based fuzzing (schemathesis), whose bar is: no 5xx for any input.
+/*
+ * The OpenAPI 3.1 description of Strata's HTTP API, served at `/api/openapi.json`, generated from the route
+ * table and the zod schemas the routes validate with and answer in. Used by API clients and by schema-based
+ * fuzzing (schemathesis), whose bar is: no 5xx for any input.
  */
-const error = { $ref: '#/components/responses/Error' };
-const name = { type: 'string', pattern: '^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$' };
-const system = { type: 'string', pattern: '^[0-9a-z]{1,64}$' };
-const semver = { type: 'string', example: '1.2.3' };
-const path = (n: string, schema: object = { type: 'string' }) => ({ name: n, in: 'path', required: true, schema });
-const moduleParams = [path('namespace', name), path('name', name), path('system', system)];
-const providerParams = [path('namespace', name), path('type', { type: 'string', pattern: '^[0-9a-z](?:[0-9a-z-]{0,62}[0-9a-z])?$' })];
-const json = (schema: object = { type: 'object' }) => ({ content: { 'application/json': { schema } } });
-const ok = (description: string, schema?: object) => ({ description, ...json(schema) });
-const secured = [{ bearer: [] }];
-const wait = { name: 'wait', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } };
-const page = [
-  { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
-  { name: 'namespace', in: 'query', schema: { type: 'string', maxLength: 64 } },
-  { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000 } },
-  { name: 'per_page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-];
 
-export const openApiDocument = {
-  openapi: '3.1.0',
-  info: { title: 'Strata', version: '0.1.0', description: 'Terraform/OpenTofu registry: protocols and management API.' },
-  components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-    responses: {
-      Error: ok('an error', {
-        type: 'object',
-        required: ['error'],
-        properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
-      }),
+type JsonSchema = Record<string, unknown>;
+
+/** JSON Schema 2020-12 (OpenAPI 3.1's dialect) of a zod schema, as it is sent (`input`) or answered (`output`). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const converted = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+    // `format` says it; zod's long equivalent regex would only bury it.
+    override: ({ jsonSchema: s }) => {
+      if (s.format === 'date-time' || s.format === 'date') delete s.pattern;
     },
-  },
-  paths: {
-    ...vcsOpenApiPaths,
-    '/.well-known/terraform.json': { get: { summary: 'Service discovery', responses: { 200: ok('services') } } },
-    '/healthz': { get: { summary: 'Liveness', responses: { 200: ok('alive') } } },
-    '/readyz': { get: { summary: 'Readiness', responses: { 200: ok('ready'), 503: ok('not ready') } } },
-    '/v1/modules/{namespace}/{name}/{system}/versions': {
-      get: { summary: 'Module versions', parameters: moduleParams, responses: { 200: ok('versions'), 404: error } },
-    },
-    '/v1/modules/{namespace}/{name}/{system}/{version}/download': {
-      get: { summary: 'Module download location', parameters: [...moduleParams, path('version', semver)], responses: { 204: { description: 'X-Terraform-Get' }, 404: error } },
-    },
-    '/v1/providers/{namespace}/{type}/versions': {
-      get: { summary: 'Provider versions', parameters: providerParams, responses: { 200: ok('versions'), 404: error } },
-    },
-    '/v1/providers/{namespace}/{type}/{version}/download/{os}/{arch}': {
-      get: {
-        summary: 'Find a provider package',
-        parameters: [...providerParams, path('version', semver), path('os'), path('arch')],
-        responses: { 200: ok('package'), 404: error },
+  }) as JsonSchema;
+  // The dialect is the document's own (OpenAPI 3.1 = JSON Schema 2020-12), not repeated per schema.
+  delete converted.$schema;
+  return converted;
+}
+
+function parameters(location: 'path' | 'query', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(object.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: location,
+      required: location === 'path' || (object.required ?? []).includes(name),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: rest,
+    };
+  });
+}
+
+function operation(route: RouteSpec) {
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(route.responses)) {
+    responses[status] = r.schema
+      ? { description: r.description, content: { [r.mediaType ?? 'application/json']: { schema: jsonSchema(r.schema, 'output') } } }
+      : { description: r.description };
+  }
+  for (const status of route.errors) responses[String(status)] = { $ref: '#/components/responses/Error' };
+  return {
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+    parameters: [...parameters('path', route.params), ...parameters('query', route.query)],
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(Object.entries(route.body).map(([type, schema]) => [type, { schema: jsonSchema(schema, 'input') }])),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+export function buildOpenApiDocument(routes: readonly RouteSpec[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Strata', version: '0.1.0', description: 'Terraform/OpenTofu registry: protocols and management API.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      responses: {
+        Error: { description: 'an error', content: { 'application/json': { schema: jsonSchema(errorBody, 'output') } } },
       },
     },
-    '/v1/mirror/{hostname}/{namespace}/{type}/index.json': {
-      get: { summary: 'Mirror: versions', parameters: [path('hostname'), ...providerParams], responses: { 200: ok('versions'), 404: error } },
-    },
-    '/api/v1/modules': { get: { summary: 'Search modules', parameters: [...page, { name: 'provider', in: 'query', schema: { type: 'string' } }], responses: { 200: ok('page'), 400: error } } },
-    '/api/v1/modules/{namespace}/{name}/{system}': { get: { summary: 'Module detail', parameters: moduleParams, responses: { 200: ok('module'), 400: error, 404: error } } },
-    '/api/v1/modules/{namespace}/{name}/{system}/{version}': {
-      get: { summary: 'Module version', parameters: [...moduleParams, path('version', semver)], responses: { 200: ok('version'), 400: error, 404: error } },
-      post: {
-        summary: 'Upload a module archive',
-        security: secured,
-        parameters: [...moduleParams, path('version', semver), wait],
-        requestBody: { required: true, content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
-        responses: { 201: ok('published'), 202: ok('started'), 400: error, 401: error, 409: error, 413: error, 422: error },
-      },
-    },
-    '/api/v1/providers': { get: { summary: 'Search providers', parameters: page, responses: { 200: ok('page'), 400: error } } },
-    '/api/v1/providers/{namespace}/{type}': { get: { summary: 'Provider detail', parameters: providerParams, responses: { 200: ok('provider'), 400: error, 404: error } } },
-    '/api/v1/providers/{namespace}/{type}/{version}': {
-      post: {
-        summary: 'Upload provider release files',
-        security: secured,
-        parameters: [...providerParams, path('version', semver), wait],
-        requestBody: {
-          required: true,
-          content: { 'multipart/form-data': { schema: { type: 'object', properties: { protocols: { type: 'string' }, file: { type: 'array', items: { type: 'string', format: 'binary' } } } } } },
-        },
-        responses: { 201: ok('published'), 202: ok('started'), 400: error, 401: error, 409: error, 413: error, 415: error, 422: error },
-      },
-    },
-    '/api/v1/namespaces/{namespace}/gpg-keys': {
-      get: { summary: 'Signing keys', parameters: [path('namespace', name)], responses: { 200: ok('keys'), 400: error } },
-      post: {
-        summary: 'Add a signing key',
-        security: secured,
-        parameters: [path('namespace', name)],
-        requestBody: json({ type: 'object', required: ['ascii_armor'], properties: { ascii_armor: { type: 'string' }, source: { type: 'string' }, source_url: { type: 'string', format: 'uri' } } }),
-        responses: { 201: ok('added'), 400: error, 401: error, 409: error, 415: error, 422: error },
-      },
-    },
-    '/api/v1/namespaces/{namespace}/gpg-keys/{keyId}': {
-      delete: { summary: 'Remove a signing key', security: secured, parameters: [path('namespace', name), path('keyId')], responses: { 204: { description: 'removed' }, 401: error, 404: error } },
-    },
-    '/api/v1/tokens': {
-      get: { summary: 'API tokens', security: secured, responses: { 200: ok('tokens'), 401: error } },
-      post: {
-        summary: 'Create an API token (shown once)',
-        security: secured,
-        requestBody: json({ type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, maxLength: 100 } } }),
-        responses: { 201: ok('created'), 400: error, 401: error, 415: error },
-      },
-    },
-    '/api/v1/tokens/{id}': { delete: { summary: 'Revoke a token', security: secured, parameters: [path('id')], responses: { 204: { description: 'revoked' }, 401: error, 404: error } } },
-    '/api/v1/search': {
-      get: {
-        summary: 'Search modules and providers together, sorted and paginated, with filter facets',
-        parameters: [
-          ...page,
-          { name: 'provider', in: 'query', schema: { type: 'string', maxLength: 64 } },
-          { name: 'kind', in: 'query', schema: { type: 'string', enum: ['all', 'module', 'provider'] } },
-          { name: 'sort', in: 'query', schema: { type: 'string', enum: ['recent', 'downloads', 'name'] } },
-        ],
-        responses: { 200: ok('page'), 400: error },
-      },
-    },
-    '/api/v1/modules/{namespace}/{name}/{system}/downloads': {
-      get: {
-        summary: 'Daily download counts',
-        parameters: [
-          ...moduleParams,
-          { name: 'days', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 3660 } },
-          { name: 'version', in: 'query', schema: { type: 'string', maxLength: 128 } },
-        ],
-        responses: { 200: ok('series'), 400: error, 404: error },
-      },
-    },
-    '/api/v1/workflows': {
-      get: {
-        summary: 'Strata workflows (running and recent) from Temporal visibility',
-        security: secured,
-        parameters: [
-          { name: 'kind', in: 'query', schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } },
-          { name: 'status', in: 'query', schema: { type: 'string', enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] } },
-          { name: 'q', in: 'query', schema: { type: 'string', maxLength: 200 } },
-          { name: 'pageToken', in: 'query', schema: { type: 'string', maxLength: 4096 } },
-          { name: 'per_page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-        ],
-        responses: { 200: ok('page'), 400: error, 401: error },
-      },
-    },
-    '/api/v1/workflows/{workflowId}/events': {
-      get: {
-        summary: 'Live status and progress as Server-Sent Events (token also accepted as ?token=, for EventSource)',
-        security: secured,
-        parameters: [path('workflowId'), { name: 'token', in: 'query', schema: { type: 'string' } }],
-        responses: { 200: { description: 'text/event-stream of status events, then end' }, 401: error, 404: error },
-      },
-    },
-    '/api/v1/workflows/{workflowId}': {
-      get: { summary: 'Workflow status', security: secured, parameters: [path('workflowId')], responses: { 200: ok('status'), 400: error, 401: error, 404: error } },
-    },
-  },
-} as const;
+    paths,
+  };
+}
+
+export const openApiDocument = buildOpenApiDocument(routeTable);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { LocalStorage } from '../../core/storage/local';
+import parseRange from 'range-parser';
 import { contentTypeFor, type BlobStorage } from '../../core/storage/storage';
 import { blobLinkKey, verifyBlobSignature } from '../../core/storage/url-signing';
 import { protocolError } from './errors';
@@ -12,7 +12,7 @@ import { protocolError } from './errors';
  * sends HEAD before GET to module archives, so one direct URL could not serve both.
  */
 export function createBlobRoute(deps: { storage: BlobStorage; signingSecret: string }) {
-  const local = deps.storage instanceof LocalStorage ? deps.storage : null;
+  const { storage } = deps;
 
   return async function serveBlob(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
@@ -33,29 +33,47 @@ export function createBlobRoute(deps: { storage: BlobStorage; signingSecret: str
       res.end(r.body);
       return;
     }
-    if (!local) {
+    if (storage.capabilities.redirectDownloads) {
       const method = req.method === 'HEAD' ? 'HEAD' : 'GET';
-      const location = await deps.storage.signedUrl(key, { expiresAt: new Date(Number(expires) * 1000), method });
+      const location = await storage.signedUrl(key, { expiresAt: new Date(Number(expires) * 1000), method });
       res.writeHead(302, { location, 'cache-control': 'no-store' });
       res.end();
       return;
     }
-    const info = await local.stat(key);
+    const info = await storage.stat(key);
     if (!info) {
       const r = protocolError(404, 'not_found', 'no such file');
       res.writeHead(r.status, r.headers);
       res.end(r.body);
       return;
     }
-    res.writeHead(200, {
+    const headers: Record<string, string> = {
       'content-type': contentTypeFor(key),
-      'content-length': String(info.size),
+      'accept-ranges': 'bytes',
       'cache-control': 'private, max-age=300, immutable',
-    });
+    };
+    // Blobs are content-addressed and never change, so a range always refers to the bytes the client began with.
+    const ranges = req.headers.range ? parseRange(info.size, req.headers.range, { combine: true }) : -2;
+    if (ranges === -1) {
+      const r = protocolError(416, 'range_not_satisfiable', `the requested range is outside the file's ${info.size} bytes`);
+      res.writeHead(416, { ...r.headers, 'content-range': `bytes */${info.size}` });
+      res.end(req.method === 'HEAD' ? undefined : r.body);
+      return;
+    }
+    // Malformed, non-byte or multiple ranges: the whole file, which RFC 9110 allows for any range request.
+    const range = ranges !== -2 && ranges.type === 'bytes' && ranges.length === 1 ? ranges[0]! : null;
+    if (range) {
+      headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`;
+      headers['content-length'] = String(range.end - range.start + 1);
+      res.writeHead(206, headers);
+    } else {
+      headers['content-length'] = String(info.size);
+      res.writeHead(200, headers);
+    }
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    await pipeline(await local.get(key), res);
+    await pipeline(await storage.get(key, range ? { range } : {}), res);
   };
 }

@@ -11,6 +11,8 @@ export class DownloadCounter {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly intervalMs = 5000,
+    /** Told after each flush: what was written, or that the batch was lost. */
+    private readonly onFlushed: (batch: { kind: string; count: number }[], error?: unknown) => void = () => {},
   ) {}
 
   count(kind: string, versionId: string): void {
@@ -31,8 +33,10 @@ export class DownloadCounter {
     this.pending = new Map();
     try {
       await addDownloadCounts(this.db, batch);
+      this.onFlushed(batch);
     } catch (err) {
       this.log.warn({ err, entries: batch.length }, 'could not record download counts');
+      this.onFlushed(batch, err);
     }
   }
 }

@@ -1,20 +1,24 @@
 import { findProviderVersion, listPlatforms, listProviderVersions, type ProviderAddress } from '../../core/db/repos/providers';
 import { jsonResponse, tags, type CachedResponse } from './response-cache';
 import { urlSigner, type ProtocolContext } from './context';
-import { protocolError } from './errors';
+import { checkAddress, protocolError, uncachedNotFound } from './errors';
 
-function notHere(ctx: ProtocolContext, hostname: string, a: ProviderAddress, tag: string[]): CachedResponse | null {
-  if (!ctx.mirrorHosts.has(hostname.toLowerCase())) {
-    return protocolError(404, 'not_found', `this mirror serves providers of ${[...ctx.mirrorHosts].join(', ')}, not ${hostname}`, tag);
+/**
+ * An origin this mirror does not serve, or an address that cannot exist. The answer names neither the
+ * configured hostnames (they are the operator's business) nor anything beyond the request itself.
+ */
+function refuse(ctx: ProtocolContext, hostname: string, a: ProviderAddress, version?: string): CachedResponse | null {
+  if (!ctx.mirrorHosts.has(hostname)) {
+    return uncachedNotFound(`this mirror does not serve providers from ${hostname}`);
   }
-  return null;
+  return checkAddress({ ...a, version });
 }
 
-/** `GET /v1/mirror/:hostname/:namespace/:type/index.json` */
+/** `GET /v1/mirror/:hostname/:namespace/:type/index.json` (hostname lowercased by the caller). */
 export async function mirrorIndex(ctx: ProtocolContext, hostname: string, a: ProviderAddress): Promise<CachedResponse> {
-  const tag = [tags.provider(a.namespace, a.type)];
-  const refused = notHere(ctx, hostname, a, tag);
+  const refused = refuse(ctx, hostname, a);
   if (refused) return refused;
+  const tag = [tags.provider(a.namespace, a.type)];
   const versions = await listProviderVersions(ctx.db, a);
   if (!versions) return protocolError(404, 'not_found', `provider ${hostname}/${a.namespace}/${a.type} not found`, tag);
   return jsonResponse(200, { versions: Object.fromEntries(versions.map((v) => [v.version, {}])) }, { tags: tag });
@@ -27,9 +31,9 @@ export async function mirrorVersion(
   a: ProviderAddress,
   version: string,
 ): Promise<CachedResponse> {
-  const tag = [tags.provider(a.namespace, a.type)];
-  const refused = notHere(ctx, hostname, a, tag);
+  const refused = refuse(ctx, hostname, a, version);
   if (refused) return refused;
+  const tag = [tags.provider(a.namespace, a.type)];
   const v = await findProviderVersion(ctx.db, a, version);
   if (!v) return protocolError(404, 'not_found', `provider ${a.namespace}/${a.type} has no version ${version}`, tag);
   const signer = urlSigner(ctx);

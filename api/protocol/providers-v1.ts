@@ -1,11 +1,13 @@
-import { listGpgKeys } from '../../core/db/repos/gpg-keys';
+import { listGpgKeysForVersion } from '../../core/db/repos/gpg-keys';
 import { findPlatform, findProviderVersion, listProviderVersions, type ProviderAddress } from '../../core/db/repos/providers';
 import { jsonResponse, tags, type CachedResponse } from './response-cache';
 import { urlSigner, type ProtocolContext } from './context';
-import { protocolError } from './errors';
+import { checkAddress, protocolError } from './errors';
 
 /** `GET /v1/providers/:namespace/:type/versions` with protocols and platforms per version. */
 export async function providerVersions(ctx: ProtocolContext, a: ProviderAddress): Promise<CachedResponse> {
+  const refused = checkAddress(a);
+  if (refused) return refused;
   const tag = [tags.provider(a.namespace, a.type)];
   const versions = await listProviderVersions(ctx.db, a);
   if (!versions) return protocolError(404, 'not_found', `provider ${a.namespace}/${a.type} not found`, tag);
@@ -33,13 +35,15 @@ export async function providerDownload(
   os: string,
   arch: string,
 ): Promise<CachedResponse> {
+  const refused = checkAddress({ ...a, version, os, arch });
+  if (refused) return refused;
   const tag = [tags.provider(a.namespace, a.type), tags.namespaceKeys(a.namespace)];
   const v = await findProviderVersion(ctx.db, a, version);
   const platform = v ? await findPlatform(ctx.db, v.id, os, arch) : undefined;
   if (!v || !platform) {
     return protocolError(404, 'not_found', `provider ${a.namespace}/${a.type} ${version} has no package for ${os}_${arch}`, tag);
   }
-  const keys = await listGpgKeys(ctx.db, a.namespace);
+  const keys = await listGpgKeysForVersion(ctx.db, a.namespace, v.signing_key_id);
   const signer = urlSigner(ctx);
   return jsonResponse(
     200,

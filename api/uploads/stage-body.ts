@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
-import { Invalid, PayloadTooLarge } from '../../core/errors';
+import { Invalid, UnsupportedMediaType } from '../../core/errors';
 import { stagingKey, type BlobStorage } from '../../core/storage/storage';
-import { LimitedStream } from './limited-stream';
+import { bodyStream } from '../body';
 
 export type SniffedFormat = 'tar.gz' | 'zip';
 
@@ -16,8 +16,8 @@ export function sniffArchive(head: Buffer): SniffedFormat | null {
 const ACCEPTED = ['application/gzip', 'application/x-gzip', 'application/x-tar+gzip', 'application/zip', 'application/octet-stream'];
 
 /**
- * Streams a request body (a module archive) into staging storage, enforcing the size limit while streaming.
- * On any failure the staged object is removed.
+ * Streams a request body (a module archive) into staging storage, enforcing the size and idle limits while
+ * streaming. On any failure (a bad archive, the client aborting or stalling) the staged object is removed.
  */
 export async function stageArchiveBody(
   ctx: Context,
@@ -26,14 +26,10 @@ export async function stageArchiveBody(
 ): Promise<{ key: string; format: SniffedFormat; size: number }> {
   const type = (ctx.get('content-type') || '').split(';')[0]!.trim().toLowerCase();
   if (type && !ACCEPTED.includes(type)) {
-    throw new Invalid(`Content-Type ${type} is not an archive: send application/gzip (tar.gz) or application/zip`, 'unsupported_media_type');
+    throw new UnsupportedMediaType(`Content-Type ${type} is not an archive: send application/gzip (tar.gz) or application/zip`);
   }
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > maxBytes) throw new PayloadTooLarge(`the archive (${declared} bytes) is larger than the limit of ${maxBytes} bytes`);
+  const limited = bodyStream(ctx, { maxBytes, what: 'the archive' });
   const key = stagingKey(randomUUID(), 'upload');
-  const limited = new LimitedStream(maxBytes, 'the archive');
-  ctx.req.pipe(limited);
-  ctx.req.once('error', (err) => limited.destroy(err));
   try {
     await storage.put(key, limited);
     if (limited.bytes === 0) throw new Invalid('the request body is empty: send the module archive as the body', 'empty_body');
@@ -44,8 +40,7 @@ export async function stageArchiveBody(
     }
     return { key, format, size: limited.bytes };
   } catch (err) {
-    ctx.req.unpipe(limited);
-    if (err instanceof PayloadTooLarge) ctx.set('Connection', 'close');
+    limited.destroy();
     await storage.delete(key);
     throw err;
   }

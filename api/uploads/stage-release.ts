@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Context } from 'koa';
-import { Invalid, InvalidArtifact, PayloadTooLarge, UnsupportedMediaType } from '../../core/errors';
+import { Invalid, InvalidArtifact, UnsupportedMediaType } from '../../core/errors';
 import { classifyReleaseFile } from '../../core/registry/provider';
 import { isPlatformPart } from '../../core/registry/names';
 import { stagingKey, type BlobStorage } from '../../core/storage/storage';
 import type { StagedFile, StagedZip } from '../../workflows/types';
-import { LimitedStream } from './limited-stream';
+import { bodyStream, parseJson } from '../body';
 
 export interface StagedRelease {
   shasums: StagedFile;
@@ -31,13 +31,10 @@ export async function stageProviderRelease(
   input: { type: string; version: string; maxBytes: number },
 ): Promise<StagedRelease> {
   if (!ctx.is('multipart/form-data')) throw new UnsupportedMediaType('send the release files as multipart/form-data');
-  const declared = Number(ctx.get('content-length') || 0);
-  if (declared > input.maxBytes) throw new PayloadTooLarge(`the upload (${declared} bytes) is larger than the limit of ${input.maxBytes} bytes`);
   const uploadId = randomUUID();
   const staged: StagedRelease = { shasums: null!, signature: null!, zips: [], protocols: [], keys: [] };
   let protocolsField: string[] | null = null;
   let manifestProtocols: string[] | null = null;
-  const total = new LimitedStream(input.maxBytes, 'the upload');
   const writes: Promise<unknown>[] = [];
   const manifestName = `terraform-provider-${input.type}_${input.version}_manifest.json`;
   const seen = new Set<string>();
@@ -48,6 +45,7 @@ export async function stageProviderRelease(
   } catch (err) {
     throw new Invalid(`the multipart request is malformed: ${(err as Error).message}`, 'invalid_multipart');
   }
+  const total = bodyStream(ctx, { maxBytes: input.maxBytes, what: 'the upload' });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('field', (name, value) => {
       if (name === 'protocols') protocolsField = value.split(/[,\s]+/).filter(Boolean);
@@ -84,11 +82,16 @@ export async function stageProviderRelease(
     });
     parser.on('close', resolve);
     parser.on('error', (err: Error) => reject(new Invalid(`the multipart body is malformed: ${err.message}`, 'invalid_multipart')));
-    total.on('error', reject);
+    // The body failed (too large, client gone or idle): stop the parser, which fails the file being written,
+    // so no storage write is left waiting for bytes that will never come.
+    total.on('error', (err) => {
+      reject(err);
+      parser.destroy(err);
+    });
   });
 
   try {
-    ctx.req.pipe(total).pipe(parser);
+    total.pipe(parser);
     await done;
     await Promise.all(writes);
     if (!staged.shasums) throw new InvalidArtifact(`terraform-provider-${input.type}_${input.version}_SHA256SUMS is missing`, 'shasums_missing');
@@ -101,8 +104,8 @@ export async function stageProviderRelease(
     staged.protocols = protocols;
     return staged;
   } catch (err) {
-    ctx.req.unpipe(total);
-    if (err instanceof PayloadTooLarge) ctx.set('Connection', 'close');
+    total.destroy();
+    parser.destroy();
     await Promise.allSettled(writes);
     await Promise.all(staged.keys.map((k) => storage.delete(k)));
     throw err;
@@ -118,7 +121,7 @@ async function readManifest(file: Readable): Promise<string[]> {
     chunks.push(chunk as Buffer);
   }
   try {
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { metadata?: { protocol_versions?: unknown } };
+    const parsed = parseJson(Buffer.concat(chunks)) as { metadata?: { protocol_versions?: unknown } };
     const versions = parsed.metadata?.protocol_versions;
     if (!Array.isArray(versions)) throw new Error('no protocol_versions');
     return versions.map(String);

@@ -1,69 +1,33 @@
 import type { WorkflowStatusName } from '../../core/api-shapes';
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, type TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
-import { Conflict, DomainError, NotFound } from '../../core/errors';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, NotFound, isErrorKind } from '../../core/errors';
 import type { FailureDetails } from '../../activities/failures';
 import { progressQuery, type ProgressSnapshot } from '../../workflows/progress';
-import { FailureTypes } from '../../workflows/types';
 
 /**
- * Starts a workflow under its business ID. A workflow with that ID still running means the same thing is
- * already being done: 409, never a second run. A finished one may be retried only if it failed.
+ * Turns a workflow's failure into the domain error the API answers with, or null when it is not a domain failure.
+ * Activities fail with an ApplicationFailure whose type is the error kind (activities/failures.ts); the kind's
+ * HTTP status is chosen by the error middleware, as for any domain error.
  */
-export async function startBusinessWorkflow<A>(
-  client: Client,
-  input: {
-    workflowType: string;
-    workflowId: string;
-    taskQueue: string;
-    arg: A;
-    searchAttributes: SearchAttributePair[];
-  },
-): Promise<WorkflowHandle> {
-  try {
-    return await client.workflow.start(input.workflowType, {
-      workflowId: input.workflowId,
-      taskQueue: input.taskQueue,
-      args: [input.arg],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: input.searchAttributes as unknown as TypedSearchAttributes,
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new Conflict(`${input.workflowId} is already running or already completed`, 'publish_in_progress');
-    }
-    throw err;
-  }
-}
-
-/** Turns a workflow's failure into the domain error the API answers with (409, 422, 400), or rethrows. */
 export function failureToDomainError(err: unknown): DomainError | null {
   // The ApplicationFailure thrown by an activity arrives wrapped: WorkflowFailedError → ActivityFailure → it.
   let cause: unknown = err;
   while (cause && !(cause instanceof ApplicationFailure)) cause = (cause as { cause?: unknown }).cause;
-  if (!(cause instanceof ApplicationFailure)) return null;
+  if (!(cause instanceof ApplicationFailure) || !isErrorKind(cause.type)) return null;
   const details = (cause.details?.[0] ?? {}) as Partial<FailureDetails>;
-  const message = cause.message;
-  switch (cause.type) {
-    case FailureTypes.VersionExists:
-      return new Conflict(message, details.code ?? 'version_exists');
-    case FailureTypes.InvalidArtifact:
-    case FailureTypes.InvalidRequest:
-      return new DomainError(details.status ?? 422, details.code ?? 'invalid_artifact', message);
-    default:
-      return null;
-  }
+  return new DomainError(cause.type, details.code ?? cause.type, cause.message);
 }
 
-export async function awaitResult<T>(handle: WorkflowHandle): Promise<T> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any workflow signature with result R
+export async function awaitResult<R>(handle: WorkflowHandle<(...args: any[]) => Promise<R>>): Promise<R> {
   try {
-    return (await handle.result()) as T;
+    return await handle.result();
   } catch (err) {
     throw failureToDomainError(err) ?? err;
   }

@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseCommand, required } from '../args';
 import type { Command } from '../command';
+import type { GpgKey } from '../../api/routes/gpg-keys/shapes';
 import { CliError, UsageError } from '../errors';
 
-interface GpgKey {
-  namespace: string;
-  key_id: string;
-  fingerprint: string;
-}
 
 const options = {
   namespace: { type: 'string' },
@@ -47,9 +43,9 @@ Options:
       throw new CliError(`${file} is not an ASCII-armored public key; export it with: gpg --armor --export <key-id>`);
     }
 
-    const body = { ascii_armor: armor, source: values.source, source_url: values['source-url'] };
+    const body = { asciiArmor: armor, source: values.source, sourceUrl: values['source-url'] };
     const key = await ctx.api({ auth: true }).json<GpgKey>('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/gpg-keys`, body);
     if (values.json) return ctx.io.out(JSON.stringify(key, null, 2));
-    ctx.io.out(`Added key ${key.key_id} to namespace ${key.namespace}\n  fingerprint  ${key.fingerprint}`);
+    ctx.io.out(`Added key ${key.keyId} to namespace ${key.namespace}\n  fingerprint  ${key.fingerprint}`);
   },
 };

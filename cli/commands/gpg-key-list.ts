@@ -1,12 +1,7 @@
 import { parseCommand, required } from '../args';
+import type { GpgKeyList } from '../../api/routes/gpg-keys/shapes';
 import { table, type Command } from '../command';
 
-interface GpgKey {
-  key_id: string;
-  fingerprint: string;
-  source: string | null;
-  created_at: string;
-}
 
 const options = {
   namespace: { type: 'string' },
@@ -31,10 +26,10 @@ Options:
     const namespace = required(values, 'namespace');
     const result = await ctx
       .api({ auth: false })
-      .json<{ items: GpgKey[] }>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/gpg-keys`);
+      .json<GpgKeyList>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/gpg-keys`);
     if (values.json) return ctx.io.out(JSON.stringify(result, null, 2));
     if (result.items.length === 0) return ctx.io.err(`namespace ${namespace} has no signing keys yet (add one with strata gpg-key add)`);
-    const rows = result.items.map((k) => [k.key_id, k.fingerprint, k.source ?? '', k.created_at]);
-    ctx.io.out(table(['KEY ID', 'FINGERPRINT', 'SOURCE', 'ADDED'], rows));
+    const rows = result.items.map((k) => [k.keyId, k.fingerprint, k.source ?? '', k.createdAt, k.revokedAt ? `revoked ${k.revokedAt}` : 'active']);
+    ctx.io.out(table(['KEY ID', 'FINGERPRINT', 'SOURCE', 'ADDED', 'STATUS'], rows));
   },
 };

@@ -1,16 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { parseCommand, required } from '../args';
+import type { Accepted } from '../../api/routes/common-shapes';
+import type { ModulePublished } from '../../api/routes/modules/shapes';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
 import { packModule } from '../pack/module-archive';
-
-interface Published {
-  workflowId: string;
-  statusUrl: string;
-  version?: string;
-  sha256?: string;
-  size?: number;
-}
 
 const options = {
   namespace: { type: 'string' },
@@ -53,7 +47,7 @@ Options:
     const api = ctx.api({ auth: true });
     const { archive } = await packModule(dir);
     const path = `/api/v1/modules/${[...address, version].map(encodeURIComponent).join('/')}${values['no-wait'] ? '' : '?wait=true'}`;
-    const result = await api.request<Published>('POST', path, {
+    const result = await api.request<ModulePublished | Accepted>('POST', path, {
       body: archive,
       headers: { 'content-type': 'application/gzip' },
     });
@@ -64,6 +58,7 @@ Options:
       ctx.io.out(`Uploaded ${label}; publishing continues on the server.\n  workflow  ${result.workflowId}\n  status    ${result.statusUrl}`);
       return;
     }
-    ctx.io.out(`Published ${address.join('/')} ${result.version ?? version}\n  sha256  ${result.sha256}\n  size    ${result.size} bytes`);
+    const published = result as ModulePublished;
+    ctx.io.out(`Published ${address.join('/')} ${published.version}\n  sha256  ${published.sha256}\n  size    ${published.size} bytes`);
   },
 };

@@ -2,15 +2,10 @@ import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseCommand, required } from '../args';
+import type { ProviderPublished } from '../../api/routes/providers/shapes';
 import type { Command } from '../command';
 import { UsageError } from '../errors';
 import { findProviderRelease } from '../release/find-release';
-
-interface Published {
-  version: string;
-  signingKeyId?: string;
-  platforms: { os: string; arch: string }[];
-}
 
 const options = {
   namespace: { type: 'string' },
@@ -52,11 +47,11 @@ Options:
     // Blobs backed by the files: fetch streams them, so large zips are never held in memory.
     for (const file of release.files) form.append('files', (await openAsBlob(file)) as Blob, basename(file));
     const path = `/api/v1/providers/${[namespace, release.type, release.version].map(encodeURIComponent).join('/')}?wait=true`;
-    const result = await api.request<Published>('POST', path, { body: form });
+    const result = await api.request<ProviderPublished>('POST', path, { body: form });
 
     if (values.json) return ctx.io.out(JSON.stringify(result, null, 2));
     const platforms = result.platforms.map((p) => `${p.os}_${p.arch}`).join(', ');
-    const signer = result.signingKeyId ? `\n  signed by  ${result.signingKeyId}` : '';
+    const signer = `\n  signed by  ${result.signingKeyId}`;
     ctx.io.out(`Published ${namespace}/${release.type} ${result.version}\n  platforms  ${platforms}${signer}`);
   },
 };

@@ -1,11 +1,6 @@
 import { parseCommand, required } from '../args';
+import type { CreatedToken } from '../../api/routes/tokens/shapes';
 import type { Command } from '../command';
-
-interface CreatedToken {
-  id: string;
-  name: string;
-  token: string;
-}
 
 const options = {
   name: { type: 'string' },

@@ -1,14 +1,6 @@
 import { parseCommand } from '../args';
+import type { ApiTokenList } from '../../api/routes/tokens/shapes';
 import { table, type Command } from '../command';
-
-interface Token {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 const options = { json: { type: 'boolean' } } as const;
 
@@ -26,7 +18,7 @@ Options:
 
   async run(argv, ctx) {
     const { values } = parseCommand(argv, options);
-    const result = await ctx.api({ auth: true }).json<{ items: Token[] }>('GET', '/api/v1/tokens');
+    const result = await ctx.api({ auth: true }).json<ApiTokenList>('GET', '/api/v1/tokens');
     if (values.json) return ctx.io.out(JSON.stringify(result, null, 2));
     const rows = result.items.map((t) => [
       t.id,

@@ -1,36 +1,85 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Db } from '../db/knex';
-import { hasBootstrapToken, insertToken } from '../db/repos/tokens';
+import { findTokenByHash, insertToken, listActiveBootstrapTokens, revokeBootstrapTokensExcept } from '../db/repos/tokens';
 import { displayPrefix, generateToken, hashToken } from './tokens';
 
+const CONFIGURED_NAME = 'bootstrap (STRATA_BOOTSTRAP_TOKEN)';
+const GENERATED_NAME = 'bootstrap';
+
+/** What start-up did about the admin token. The token itself is never part of it, so it cannot be logged. */
+export interface BootstrapOutcome {
+  /** The file holding the generated token (null when STRATA_BOOTSTRAP_TOKEN is set). */
+  file: string | null;
+  /** A new token was generated into `file` on this start. */
+  created: boolean;
+  /** How many earlier bootstrap tokens (a previous STRATA_BOOTSTRAP_TOKEN, a replaced generated one) were revoked. */
+  revoked: number;
+  /** STRATA_BOOTSTRAP_TOKEN names a token an admin revoked: it does not sign in, and nothing else was changed. */
+  configuredRevoked: boolean;
+  /** A generated token exists but its file is not in this data dir (another API replica made it). */
+  elsewhere: boolean;
+}
+
 /**
- * Makes sure an admin token exists. A configured STRATA_BOOTSTRAP_TOKEN is registered (idempotently); otherwise
- * one is generated once, written to a 0600 file in the data dir, and reported so the operator can print it.
+ * Makes sure exactly one bootstrap admin token is active. A configured STRATA_BOOTSTRAP_TOKEN is registered and
+ * every other bootstrap token revoked, so changing the variable revokes the previous value. Without it, the token
+ * in the data dir's file is kept; when that file is missing (and no replica holds one) or holds a token that no
+ * longer works, a new one is generated into the file (0600) and the earlier ones are revoked.
  */
-export async function ensureBootstrapToken(
-  db: Db,
-  input: { configured: string | null; file: string },
-): Promise<{ token: string | null; created: boolean; file: string | null }> {
+export async function ensureBootstrapToken(db: Db, input: { configured: string | null; file: string }): Promise<BootstrapOutcome> {
+  const outcome: BootstrapOutcome = { file: null, created: false, revoked: 0, configuredRevoked: false, elsewhere: false };
   if (input.configured) {
-    await insertToken(db, {
-      name: 'bootstrap (STRATA_BOOTSTRAP_TOKEN)',
-      prefix: displayPrefix(input.configured),
-      tokenHash: hashToken(input.configured),
-      bootstrap: true,
+    const hash = hashToken(input.configured);
+    await db.transaction(async (tx) => {
+      await insertToken(tx, { name: CONFIGURED_NAME, prefix: displayPrefix(input.configured!), tokenHash: hash, bootstrap: true });
+      const row = await findTokenByHash(tx, hash);
+      if (row?.revoked_at) outcome.configuredRevoked = true;
+      else outcome.revoked = await revokeBootstrapTokensExcept(tx, hash);
     });
-    return { token: input.configured, created: false, file: null };
+    // A generated token's file would now hold a revoked token: remove it rather than mislead.
+    if (!outcome.configuredRevoked) await rm(input.file, { force: true });
+    return outcome;
   }
-  if (await hasBootstrapToken(db)) {
-    return { token: existsSync(input.file) ? readFileSync(input.file, 'utf8').trim() : null, created: false, file: input.file };
+
+  outcome.file = input.file;
+  const active = await listActiveBootstrapTokens(db);
+  const inFile = existsSync(input.file) ? readFileSync(input.file, 'utf8').trim() : null;
+  const kept = inFile ? active.find((t) => t.token_hash === hashToken(inFile)) : undefined;
+  if (kept) {
+    outcome.revoked = await revokeBootstrapTokensExcept(db, kept.token_hash);
+    return outcome;
+  }
+  if (!inFile && active.some((t) => t.name === GENERATED_NAME)) {
+    outcome.elsewhere = true;
+    return outcome;
   }
   const secret = generateToken();
+  // The file first (written whole, then renamed into place): a crash before the insert leaves a file whose
+  // token does not work, which the next start replaces, never a working token nobody can read.
   await mkdir(dirname(input.file), { recursive: true });
-  await writeFile(input.file, `${secret.token}\n`, { mode: 0o600 });
-  await insertToken(db, { name: 'bootstrap', prefix: secret.prefix, tokenHash: secret.hash, bootstrap: true });
-  return { token: secret.token, created: true, file: input.file };
+  const temp = `${input.file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, `${secret.token}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(temp, input.file);
+  await db.transaction(async (tx) => {
+    await insertToken(tx, { name: GENERATED_NAME, prefix: secret.prefix, tokenHash: secret.hash, bootstrap: true });
+    outcome.revoked = await revokeBootstrapTokensExcept(tx, secret.hash);
+  });
+  outcome.created = true;
+  return outcome;
+}
+
+/** The log lines for a bootstrap outcome: where the token is, never the token. */
+export function describeBootstrap(outcome: BootstrapOutcome): string[] {
+  const lines: string[] = [];
+  if (outcome.configuredRevoked) lines.push('STRATA_BOOTSTRAP_TOKEN names a revoked token: it cannot sign in; set a new value');
+  else if (!outcome.file) lines.push('admin API token: the value of STRATA_BOOTSTRAP_TOKEN');
+  else if (outcome.elsewhere) lines.push(`admin API token: generated by another Strata process (not in ${outcome.file})`);
+  else lines.push(`admin API token ${outcome.created ? 'generated into' : 'kept in'} ${outcome.file} (readable by this user only)`);
+  if (outcome.revoked > 0) lines.push(`revoked ${outcome.revoked} earlier bootstrap token(s)`);
+  return lines;
 }
 
 /** Reads a secret persisted in the data dir, creating it on first use (embedded default only). */
@@ -38,6 +87,16 @@ export async function loadOrCreateSecret(file: string): Promise<string> {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+  // Several processes sharing a data dir may start at once: the secret is written whole into a private temp file
+  // and linked into place (atomic, fails if another process got there first), so no reader sees a partial file.
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(tmp, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
   return readFileSync(file, 'utf8').trim();
 }

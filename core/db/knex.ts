@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
+import { layout } from '../layout';
 
 export type Db = Knex;
 export type Tx = Knex | Knex.Transaction;
@@ -14,7 +15,6 @@ export function createDb(url: string, options: { poolMax?: number } = {}): Knex 
   });
 }
 
-const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** Applies pending migrations. Run as its own step (`npm run migrate`, or the launcher), never per request. */
 export async function migrateLatest(db: Knex): Promise<string[]> {
@@ -22,14 +22,18 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
   return applied;
 }
 
-/** Only `YYYYMMDDHHMMSS_name.ts` files are migrations, in name order. */
+/**
+ * Only `YYYYMMDDHHMMSS_name.ts` files (or their compiled `.mjs`/`.js` in the production build) are migrations,
+ * in name order. A migration is recorded under its source name (`….ts`) whichever form ran it, so a database
+ * migrated from the sources is up to date for the build and the other way round.
+ */
 const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () =>
-    readdirSync(migrationsDir)
-      .filter((f) => /^\d{14}_[a-z0-9_]+\.ts$/.test(f))
+    readdirSync(layout.migrationsDir)
+      .filter((f) => /^\d{14}_[a-z0-9_]+\.(ts|mjs|js)$/.test(f) && !f.endsWith('.d.ts'))
       .sort(),
-  getMigrationName: (file) => file,
-  getMigration: async (file) => import(pathToFileURL(join(migrationsDir, file)).href) as Promise<Knex.Migration>,
+  getMigrationName: (file) => file.replace(/\.(mjs|js)$/, '.ts'),
+  getMigration: async (file) => import(pathToFileURL(join(layout.migrationsDir, file)).href) as Promise<Knex.Migration>,
 };
 
 /** True when the error is a PostgreSQL unique violation (SQLSTATE 23505). */

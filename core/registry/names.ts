@@ -3,9 +3,9 @@ import { Invalid } from '../errors';
 
 // Address rules from the registry protocols (PROTOCOLS.md). Namespaces and names keep their case but are
 // matched case-insensitively.
-const NAME = /^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$/;
-const SYSTEM = /^[0-9a-z]{1,64}$/;
-const PROVIDER_TYPE = /^[0-9a-z](?:[0-9a-z-]{0,62}[0-9a-z])?$/;
+export const NAME = /^[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?$/;
+export const SYSTEM = /^[0-9a-z]{1,64}$/;
+export const PROVIDER_TYPE = /^[0-9a-z](?:[0-9a-z-]{0,62}[0-9a-z])?$/;
 const PLATFORM_PART = /^[0-9a-z]{1,32}$/;
 
 export function assertName(kind: string, value: string): string {

@@ -8,7 +8,7 @@ import {
 } from '@azure/storage-blob';
 import { addAbortSignal, Readable, Transform } from 'node:stream';
 import { NotFound } from '../errors';
-import { contentTypeFor, type BlobStat, type BlobStorage } from './storage';
+import { contentTypeFor, type BlobStat, type BlobStorage, type GetOptions, type StorageCapabilities } from './storage';
 
 const MiB = 1024 * 1024;
 
@@ -30,6 +30,7 @@ export interface AzureStorageOptions {
  * which answer GET and HEAD alike.
  */
 export class AzureBlobStorage implements BlobStorage {
+  readonly capabilities: StorageCapabilities = { redirectDownloads: true };
   private readonly service: BlobServiceClient;
   private readonly container: ContainerClient;
   private readonly credential: StorageSharedKeyCredential;
@@ -82,10 +83,13 @@ export class AzureBlobStorage implements BlobStorage {
     return { size };
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
+    const { range } = options;
     try {
-      const res = await this.container.getBlobClient(key).download(0, undefined, { abortSignal: options.signal });
+      const res = await this.container
+        .getBlobClient(key)
+        .download(range?.start ?? 0, range ? range.end - range.start + 1 : undefined, { abortSignal: options.signal });
       const body = res.readableStreamBody!;
       return body instanceof Readable ? body : Readable.from(body);
     } catch (err) {
@@ -105,6 +109,17 @@ export class AzureBlobStorage implements BlobStorage {
 
   async delete(key: string): Promise<void> {
     await this.container.getBlobClient(key).deleteIfExists();
+  }
+
+  async deleteOlderThan(prefix: string, before: Date): Promise<number> {
+    let deleted = 0;
+    for await (const blob of this.container.listBlobsFlat({ prefix })) {
+      if (blob.properties.lastModified < before) {
+        await this.delete(blob.name);
+        deleted++;
+      }
+    }
+    return deleted;
   }
 
   /**

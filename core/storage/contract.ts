@@ -117,6 +117,21 @@ export function describeStorageContract(name: string, makeStorage: () => BlobSto
       expect((await readAll(await storage.get(key('kept.zip')))).toString()).toBe('published');
     });
 
+    it('deletes the objects under a prefix last modified before a date, and nothing else', async () => {
+      await storage.put(key('sweep/old/upload.zip'), Buffer.from('old'));
+      await storage.put(key('kept-outside.zip'), Buffer.from('outside the prefix'));
+      // Stores keep whole seconds: a cutoff on a second boundary after the old write, the new write after it.
+      await sleep(1_100);
+      const cutoff = new Date(Math.floor(Date.now() / 1000) * 1000);
+      await storage.put(key('sweep/new/upload.zip'), Buffer.from('new'));
+      expect(await storage.deleteOlderThan(key('sweep/'), cutoff)).toBe(1);
+      expect(await storage.stat(key('sweep/old/upload.zip'))).toBeNull();
+      expect(await storage.stat(key('sweep/new/upload.zip'))).toEqual({ size: 3 });
+      expect(await storage.stat(key('kept-outside.zip'))).toEqual({ size: 18 });
+      expect(await storage.deleteOlderThan(key('sweep/'), cutoff)).toBe(0);
+      expect(await storage.deleteOlderThan(key('nothing-here/'), new Date())).toBe(0);
+    });
+
     it('refuses to start a read with an already aborted signal', async () => {
       await storage.put(key('read.txt'), Buffer.from('x'));
       await expect(storage.get(key('read.txt'), { signal: AbortSignal.abort() })).rejects.toThrow();

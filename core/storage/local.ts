@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
 import { NotFound } from '../errors';
-import type { BlobStat, BlobStorage } from './storage';
+import type { BlobStat, BlobStorage, GetOptions, StorageCapabilities } from './storage';
 import { blobLink } from './url-signing';
 
 /**
@@ -13,6 +13,7 @@ import { blobLink } from './url-signing';
  * signed URLs are the registry's own blob links, served by the API (api/protocol/blob-route.ts).
  */
 export class LocalStorage implements BlobStorage {
+  readonly capabilities: StorageCapabilities = { redirectDownloads: false };
   private readonly root: string;
 
   constructor(
@@ -48,12 +49,13 @@ export class LocalStorage implements BlobStorage {
     return { size: (await stat(path)).size };
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  /** The blob's bytes; `range` (inclusive offsets) reads a part, for HTTP range requests. */
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
     const path = this.pathOf(key);
     const info = await this.stat(key);
     if (!info) throw new NotFound(`no blob ${JSON.stringify(key)}`);
-    const stream = createReadStream(path);
+    const stream = createReadStream(path, options.range ? { start: options.range.start, end: options.range.end } : {});
     return options.signal ? addAbortSignal(options.signal, stream) : stream;
   }
 
@@ -67,8 +69,67 @@ export class LocalStorage implements BlobStorage {
     }
   }
 
+  /**
+   * A staged key also takes the upload's directories it leaves empty with it, so no empty staging folder remains
+   * (only under `staging/`, where each upload has directories of its own that nothing else writes into).
+   */
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    const path = this.pathOf(key);
+    await rm(path, { force: true });
+    const staging = join(this.root, 'staging');
+    if (path.startsWith(staging + sep)) await this.removeAbandonedWrites(path);
+    for (let dir = dirname(path); dir.startsWith(staging + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        // Not empty (or already gone, or being written to concurrently): the rest of the tree stays.
+        return;
+      }
+    }
+  }
+
+  /**
+   * A writer killed between creating its temp file and renaming it (a worker SIGKILLed mid-put) leaves
+   * `<name>.<uuid>.tmp` beside the key; discarding the staged key discards those too.
+   */
+  private async removeAbandonedWrites(path: string): Promise<void> {
+    const name = basename(path);
+    const entries = await readdir(dirname(path)).catch(() => [] as string[]);
+    const partial = entries.filter((e) => e.startsWith(`${name}.`) && e.endsWith('.tmp'));
+    await Promise.all(partial.map((e) => rm(join(dirname(path), e), { force: true })));
+  }
+
+  async deleteOlderThan(prefix: string, before: Date): Promise<number> {
+    const top = join(this.root, prefix);
+    if (!top.startsWith(this.root + sep)) throw new NotFound(`no prefix ${JSON.stringify(prefix)}`);
+    let deleted = 0;
+    // Depth first, so folders emptied by the sweep (and old empty ones) go too; the prefix folder itself stays.
+    const sweep = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          // Its age before the sweep touches it: a fresh upload's folder, empty for a moment, stays.
+          const info = await stat(path).catch(() => null);
+          await sweep(path);
+          if (info && info.mtime < before) await rmdir(path).catch(() => undefined);
+        } else {
+          const info = await stat(path).catch(() => null);
+          if (info && info.mtime < before) {
+            await rm(path, { force: true });
+            deleted++;
+          }
+        }
+      }
+    };
+    await sweep(top.replace(/\/+$/, ''));
+    return deleted;
   }
 
   async copy(fromKey: string, toKey: string): Promise<void> {

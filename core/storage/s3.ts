@@ -6,6 +6,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -15,7 +16,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { NotFound } from '../errors';
 import { fixedSizeParts } from './parts';
-import { contentTypeFor, type BlobStat, type BlobStorage, type SignedMethod } from './storage';
+import { contentTypeFor, type BlobStat, type BlobStorage, type GetOptions, type SignedMethod, type StorageCapabilities } from './storage';
 
 const MiB = 1024 * 1024;
 /** SigV4 presigned URLs live at most seven days. */
@@ -41,6 +42,7 @@ export interface S3StorageOptions {
  * aborted upload is aborted on the server, so nothing partial ever becomes readable.
  */
 export class S3Storage implements BlobStorage {
+  readonly capabilities: StorageCapabilities = { redirectDownloads: true };
   private readonly client: S3Client;
   private readonly presigner: S3Client;
   private readonly bucket: string;
@@ -103,10 +105,11 @@ export class S3Storage implements BlobStorage {
     }
   }
 
-  async get(key: string, options: { signal?: AbortSignal } = {}): Promise<Readable> {
+  async get(key: string, options: GetOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
+    const range = options.range ? `bytes=${options.range.start}-${options.range.end}` : undefined;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: options.signal });
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range }), { abortSignal: options.signal });
       return out.Body as Readable;
     } catch (err) {
       throw notFoundOr(err, key);
@@ -126,6 +129,23 @@ export class S3Storage implements BlobStorage {
   /** S3 answers 204 for a missing key too. */
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Lists the prefix page by page and deletes the old objects one by one (staging holds few objects). */
+  async deleteOlderThan(prefix: string, before: Date): Promise<number> {
+    let deleted = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && object.LastModified < before) {
+          await this.delete(object.Key);
+          deleted++;
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return deleted;
   }
 
   /** Server-side CopyObject (objects up to 5 GiB, above the largest upload Strata accepts by default). */

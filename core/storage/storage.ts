@@ -8,11 +8,19 @@ export interface BlobStat {
  * Object storage for archives and release files. Keys are `/`-separated relative paths. Every backend passes
  * the same contract tests (core/storage/contract.ts).
  */
+/** Reading an object: `range` is inclusive at both ends (as in HTTP `Range: bytes=start-end`). */
+export interface GetOptions {
+  signal?: AbortSignal;
+  range?: { start: number; end: number };
+}
+
 export interface BlobStorage {
+  /** What this backend can do; callers ask this instead of checking its class. */
+  readonly capabilities: StorageCapabilities;
   /** Writes the whole body, replacing any object at `key`. Resolves with the number of bytes written. */
   put(key: string, body: Readable | Buffer, options?: { signal?: AbortSignal }): Promise<BlobStat>;
   /** Streams the object; rejects with a NotFound domain error when missing. */
-  get(key: string, options?: { signal?: AbortSignal }): Promise<Readable>;
+  get(key: string, options?: GetOptions): Promise<Readable>;
   stat(key: string): Promise<BlobStat | null>;
   /** Deleting a missing key is not an error (idempotent). */
   delete(key: string): Promise<void>;
@@ -24,6 +32,19 @@ export interface BlobStorage {
    * archive type from the path. Some backends sign the method too (S3): ask for a HEAD URL to send HEAD.
    */
   signedUrl(key: string, options: { expiresAt: Date; method?: SignedMethod }): Promise<string>;
+  /**
+   * Deletes every object under `prefix` (a `/`-terminated folder such as `staging/`) last modified before
+   * `before`, for sweeping abandoned uploads. Resolves with the number of objects deleted.
+   */
+  deleteOlderThan(prefix: string, before: Date): Promise<number>;
+}
+
+export interface StorageCapabilities {
+  /**
+   * Downloads are served by the store itself (the registry's blob links redirect to a URL the store signed);
+   * false: the registry streams the bytes (local disk).
+   */
+  redirectDownloads: boolean;
 }
 
 export type SignedMethod = 'GET' | 'HEAD';

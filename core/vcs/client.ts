@@ -1,10 +1,7 @@
 import { Invalid } from '../errors';
 import type { VcsCredentials } from './credentials';
 import { checkBaseUrl, type NetworkPolicy } from './network-policy';
-import { AzureDevOpsClient } from './providers/azure-devops';
-import { GITHUB_API, GitHubClient } from './providers/github';
-import { GITLAB_COM, GitLabClient } from './providers/gitlab';
-import type { VcsClient, VcsKind } from './types';
+import { GITHUB_API, GITLAB_COM, type VcsClient, type VcsKind } from './types';
 
 /** The base URL a connection uses when none is given; Azure DevOps needs the organisation URL. */
 export function defaultBaseUrl(kind: VcsKind): string | null {
@@ -23,13 +20,23 @@ export async function resolveBaseUrl(kind: VcsKind, baseUrl: string | null | und
 
 /**
  * A client for one connection, after the base URL passed the network policy. The credentials stay inside it.
+ * Each provider's SDK (octokit, gitbeaker, azure-devops-node-api: ~15-25 MB resident each) is loaded on first
+ * use, so a process that never talks to that provider never holds it.
  * @throws Invalid `vcs_app_auth_unsupported` for GitHub App credentials on another provider
  */
 export async function openVcsClient(input: { kind: VcsKind; baseUrl: string | null; policy: NetworkPolicy } & VcsCredentials): Promise<VcsClient> {
   const baseUrl = await resolveBaseUrl(input.kind, input.baseUrl, input.policy);
   const credentials: VcsCredentials = 'app' in input ? { app: input.app } : { token: input.token };
-  if (input.kind === 'github') return new GitHubClient({ baseUrl, credentials, policy: input.policy });
+  if (input.kind === 'github') {
+    const { GitHubClient } = await import('./providers/github');
+    return new GitHubClient({ baseUrl, credentials, policy: input.policy });
+  }
   if (!('token' in credentials)) throw new Invalid('only GitHub connections can authenticate as a GitHub App', 'vcs_app_auth_unsupported');
   const options = { baseUrl, token: credentials.token, policy: input.policy };
-  return input.kind === 'gitlab' ? new GitLabClient(options) : new AzureDevOpsClient(options);
+  if (input.kind === 'gitlab') {
+    const { GitLabClient } = await import('./providers/gitlab');
+    return new GitLabClient(options);
+  }
+  const { AzureDevOpsClient } = await import('./providers/azure-devops');
+  return new AzureDevOpsClient(options);
 }

@@ -3,6 +3,13 @@ import type { Readable } from 'node:stream';
 export const vcsKinds = ['github', 'gitlab', 'azure-devops'] as const;
 export type VcsKind = (typeof vcsKinds)[number];
 
+/** Where a GitHub or GitLab connection without a base URL points (the provider clients load only when used). */
+export const GITHUB_API = 'https://api.github.com';
+export const GITLAB_COM = 'https://gitlab.com';
+
+/** The user name Strata puts in Azure DevOps service hooks' basic-auth credentials; the password is the link's secret. */
+export const AZURE_HOOK_USER = 'strata';
+
 export interface VcsIdentity {
   /** The account the credentials belong to (login, username or display name). */
   login: string;

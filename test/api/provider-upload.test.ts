@@ -44,7 +44,7 @@ afterAll(async () => {
 function addKey(namespace: string, armor: string) {
   return call(`/api/v1/namespaces/${namespace}/gpg-keys`, {
     method: 'POST',
-    body: JSON.stringify({ ascii_armor: armor }),
+    body: JSON.stringify({ asciiArmor: armor }),
     headers: { 'content-type': 'application/json' },
   });
 }
@@ -204,12 +204,12 @@ describe('GPG keys', () => {
     const other = await generateTestSigningKey();
     const added = await addKey('keys-ns', other.publicArmored);
     expect(added.status).toBe(201);
-    expect(added.json().key_id).toBe(other.keyId);
+    expect(added.json().keyId).toBe(other.keyId);
     expect((await addKey('keys-ns', other.publicArmored)).status).toBe(409);
     const priv = await addKey('keys-ns', other.privateKey.armor());
     expect(priv.status).toBe(422);
     expect(priv.json().error.code).toBe('signing_key_private');
-    expect((await call('/api/v1/namespaces/keys-ns/gpg-keys', { token: null })).json().items.map((k: { key_id: string }) => k.key_id)).toEqual([other.keyId]);
+    expect((await call('/api/v1/namespaces/keys-ns/gpg-keys', { token: null })).json().items.map((k: { keyId: string }) => k.keyId)).toEqual([other.keyId]);
     expect((await call(`/api/v1/namespaces/keys-ns/gpg-keys/${other.keyId}`, { method: 'DELETE' })).status).toBe(204);
     expect((await call(`/api/v1/namespaces/keys-ns/gpg-keys/${other.keyId}`, { method: 'DELETE' })).status).toBe(404);
   });

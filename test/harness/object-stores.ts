@@ -100,7 +100,7 @@ export async function startSeaweedFs(input: { bucket?: string } = {}): Promise<S
     });
   } catch (err) {
     await stop();
-    throw new Error(`SeaweedFS did not start: ${(err as Error).message}\n${process_.output()}`);
+    throw new Error(`SeaweedFS did not start: ${(err as Error).message}\n${process_.output()}`, { cause: err });
   }
   return {
     endpoint,
@@ -159,7 +159,7 @@ export async function startAzurite(input: { container?: string } = {}): Promise<
     });
   } catch (err) {
     await stop();
-    throw new Error(`Azurite did not start: ${(err as Error).message}\n${process_.output()}`);
+    throw new Error(`Azurite did not start: ${(err as Error).message}\n${process_.output()}`, { cause: err });
   }
   return {
     connectionString,

@@ -12,6 +12,8 @@ import { ensureBootstrapToken } from '../../core/auth/bootstrap';
 import { loadConfig, type Config } from '../../core/config';
 import { createDb, migrateLatest, type Db } from '../../core/db/knex';
 import { createLogger } from '../../core/log';
+import { startMetricsServer } from '../../core/observability/metrics-server';
+import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { createStorage, extractLimits } from '../../core/runtime';
 import type { BlobStorage } from '../../core/storage/storage';
 import { createVcsRuntime } from '../../core/vcs/runtime';
@@ -32,8 +34,7 @@ export function sharedBundle(): Promise<WorkflowBundle> {
 }
 
 /** A fresh database on the run's PostgreSQL, migrated. */
-export async function createTestDatabase(): Promise<{ url: string; db: Db }> {
-  const adminUrl = inject('postgresUrl');
+export async function createTestDatabase(adminUrl = inject('postgresUrl')): Promise<{ url: string; db: Db }> {
   const name = `strata_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -57,6 +58,8 @@ export interface Platform {
   certificates: TestCertificates | null;
   dataDir: string;
   api: RunningApi;
+  /** The in-process worker's metrics endpoint, when STRATA_WORKER_METRICS_PORT is set. */
+  workerMetricsUrl: string | null;
   /** Stops the worker (to simulate a crash or an outage) and starts a new one. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -68,16 +71,25 @@ export interface Platform {
  * run's Temporal dev server with a task queue of its own, a real worker, and the API on a free loopback port
  * (HTTPS with a throw-away CA when `tls` is set).
  */
-export async function startPlatform(options: { tls?: boolean; env?: Record<string, string> } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: {
+    tls?: boolean;
+    env?: Record<string, string>;
+    /** A PostgreSQL (superuser URL) or Temporal server of the test's own instead of the run's (outage tests). */
+    postgresUrl?: string;
+    temporalAddress?: string;
+  } = {},
+): Promise<Platform> {
+  const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-platform-'));
   const certificates = options.tls ? await createTestCertificates(dataDir) : null;
   const port = await freePort();
-  const { url: databaseUrl, db } = await createTestDatabase();
+  const { url: databaseUrl, db } = await createTestDatabase(options.postgresUrl);
   const token = `strata_test_${randomBytes(16).toString('hex')}`;
   // Workflow IDs are business keys, unique per Temporal namespace: every platform gets a namespace of its own
   // on the run's shared dev server, so two test files publishing acme/demo/aws 1.0.0 never collide.
   const namespace = `strata-test-${randomBytes(6).toString('hex')}`;
-  const registration = await Connection.connect({ address: inject('temporalAddress') });
+  const registration = await Connection.connect({ address: temporalAddress });
   await registration.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
   await registration.close();
   const config = loadConfig({
@@ -88,7 +100,7 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
     STRATA_BOOTSTRAP_TOKEN: token,
     STRATA_SIGNING_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: namespace,
     STRATA_TASK_QUEUE: `strata-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
@@ -97,12 +109,18 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
     ...options.env,
   });
   const log = createLogger({ level: config.logLevel });
-  const storage = createStorage(config, config.signingSecret!);
+  const storage = await createStorage(config, config.signingSecret!);
   const temporal = await connectClient({ address: config.temporal.address!, namespace: config.temporal.namespace });
   await registerSearchAttributes(temporal, config.temporal.namespace);
   await ensureBootstrapToken(db, { configured: token, file: join(dataDir, 'bootstrap-token') });
 
   const vcs = await createVcsRuntime(config);
+  const workerMetrics = new WorkerMetrics();
+  const workerMetricsPort = config.observability.workerMetricsPort;
+  const workerMetricsServer =
+    workerMetricsPort === null
+      ? null
+      : await startMetricsServer({ registry: workerMetrics.registry, port: workerMetricsPort, host: config.host, token: config.observability.metricsToken });
   let running: { worker: Worker; connection: NativeConnection; done: Promise<void> } | null = null;
   const startWorker = async () => {
     const { worker, connection } = await createWorker({
@@ -110,6 +128,7 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       deps: { db, storage, limits: extractLimits(config), vcs },
+      metrics: workerMetrics,
       workflowBundle: await sharedBundle(),
     });
     running = { worker, connection, done: worker.run() };
@@ -136,11 +155,13 @@ export async function startPlatform(options: { tls?: boolean; env?: Record<strin
     certificates,
     dataDir,
     api,
+    workerMetricsUrl: workerMetricsServer?.url ?? null,
     stopWorker,
     startWorker,
     close: async () => {
       await api.close();
       await stopWorker();
+      await workerMetricsServer?.close();
       await temporal.connection.close();
       await db.destroy();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { extractLimits } from '../../core/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
+import { workerObservability } from '../../temporal/observability';
 import { sharedBundle, type Platform } from './platform';
 
 export type Activities = ReturnType<typeof createActivities>;
@@ -24,6 +26,8 @@ export async function startWorkerWith(platform: Platform, wrap: (real: Activitie
     taskQueue: platform.config.temporal.taskQueue,
     workflowBundle: await sharedBundle(),
     activities: { ...real, ...wrap(real) },
+    // The shared bundle carries the metrics interceptor: give its sink somewhere to report.
+    ...(await workerObservability(new WorkerMetrics())),
     shutdownGraceTime: '200ms',
   });
   const running = worker.run();

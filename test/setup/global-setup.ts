@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   await chmod(dir, 0o755);
   const pg = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: await freePort(), database: 'strata_template' });
   const temporal = await startTemporalDevServer({ dbFile: null, port: await freePort(), uiPort: await freePort() });
-  project.provide('postgresUrl', pg.url);
+  project.provide('postgresUrl', pg.adminUrl);
   project.provide('temporalAddress', temporal.address);
   return async () => {
     await temporal.stop();

@@ -1,4 +1,4 @@
-import { ensureTemporalCli } from '../../temporal/dev-server';
+import { ensureTemporalCli, ensureTemporalTestServer } from '../../temporal/dev-server';
 import { ensureWebBuilt } from '../../web/tools/ensure-built';
 import { ensureChromium } from '../browser/chromium';
 import { providerBinaries } from '../fixtures/provider-release';
@@ -6,7 +6,7 @@ import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { ensureSeaweedFs } from '../harness/object-stores';
 
 // Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
-// the Temporal CLI, OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
+// the Temporal CLI and time-skipping test server, OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
 // S3 server), the web dashboard (web/dist, rebuilt when its sources changed) and Debian's Chromium for the
 // browser tests. Sequential on purpose: two Go builds at once on a 2-core machine are slower than one after
 // the other.
@@ -18,6 +18,7 @@ const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
   return out;
 };
 await step('temporal CLI', () => ensureTemporalCli());
+await step('temporal time-skipping test server', () => ensureTemporalTestServer());
 await step('tofu', tofuBinary);
 await step('provider binaries', async () => (await providerBinaries()).map((b) => `${b.os}_${b.arch}`));
 await step('terraform', terraformBinary);

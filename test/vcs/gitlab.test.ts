@@ -64,7 +64,10 @@ describe('publishing from GitLab tags', () => {
     const ca = await readFile(platform.certificates!.caFile);
     const body = JSON.stringify({ object_kind: 'tag_push', ref: 'refs/tags/network/v9.0.0', project: { path_with_namespace: PROJECT } });
     const headers = { 'content-type': 'application/json', 'x-gitlab-event': 'Tag Push Hook', 'x-gitlab-event-uuid': randomUUID() };
-    const wrong = await deliver({ url: link.webhookUrl, body, headers: { ...headers, 'x-gitlab-token': `${link.webhookSecret.slice(0, -1)}0` } }, ca);
+    // One character off (never the same character: a secret ending in "0" made the old "wrong" token the right one).
+    const secret = link.webhookSecret;
+    const wrongToken = `${secret.slice(0, -1)}${secret.endsWith('0') ? '1' : '0'}`;
+    const wrong = await deliver({ url: link.webhookUrl, body, headers: { ...headers, 'x-gitlab-token': wrongToken } }, ca);
     expect(wrong.status).toBe(401);
     const missing = await deliver({ url: `${platform.url}/webhooks/gitlab`, body, headers }, ca);
     expect(missing.status).toBe(401);

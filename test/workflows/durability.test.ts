@@ -48,7 +48,7 @@ describe('module publish durability', () => {
     const inspecting = new Promise<void>((r) => (entered = r));
     const doomed = await workerWith(() => ({
       // Starts the real work, then hangs until the worker is shut down under it (as a killed process would).
-      inspectModuleArchive: async () => {
+      prepareModuleArchive: async () => {
         entered();
         await Context.current().cancelled;
         throw new Error('unreachable');

@@ -26,6 +26,8 @@ export function webBuildIsStale(): boolean {
     newestMtime(join(webDir, 'index.html')),
     newestMtime(join(webDir, 'vite.config.ts')),
     newestMtime(join(repoDir, 'package-lock.json')),
+    // Server code the dashboard bundles too (test/web/shared-code.test.ts keeps that list short and pure).
+    newestMtime(join(repoDir, 'core/registry/latest-version.ts')),
   );
   return statSync(built).mtimeMs < sources;
 }

@@ -1,36 +1,37 @@
-import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { createModuleActivities } from '../../activities/modules/module-activities';
-import { activityPresets } from '../../temporal/presets';
+import { activityPresets, localActivityPresets } from '../../temporal/presets';
 import { Progress } from '../progress';
 import type { PublishModuleInput, PublishModuleResult } from '../types';
 
-const catalog = proxyActivities<ReturnType<typeof createCatalogActivities>>(activityPresets.short);
-const records = proxyActivities<ReturnType<typeof createModuleActivities>>(activityPresets.short);
+const catalog = proxyLocalActivities<ReturnType<typeof createCatalogActivities>>(localActivityPresets.short);
+const records = proxyLocalActivities<ReturnType<typeof createModuleActivities>>(localActivityPresets.short);
 const archives = proxyActivities<ReturnType<typeof createModuleActivities>>(activityPresets.artifact);
 
 /**
  * Publishes one module version from a staged upload.
  * Workflow ID: `module-publish:<namespace>/<name>/<system>/<version>`, so a double submit cannot publish twice.
- * Fails with `VersionExists` (the version is already published) or `InvalidArtifact` (unsafe or unreadable
+ * Fails with `conflict` (the version is already published) or `invalid_artifact` (unsafe or unreadable
  * archive, invalid HCL). The staged upload is always discarded; nothing is recorded unless every check passed.
+ *
+ * Latency: inspecting and storing the archive is one activity (it streams and heartbeats). Recording — which
+ * also refuses an existing version (the API and the VCS tag workflow check before starting this, so only a race
+ * gets there) and announces the change in the same transaction — and discarding the upload are local
+ * activities, run inside the workflow task without a task-queue round trip.
  */
 export async function publishModule(input: PublishModuleInput): Promise<PublishModuleResult> {
   const progress = new Progress([
-    { id: 'check', title: 'Check the version is new' },
-    { id: 'inspect', title: 'Validate and analyse the archive' },
-    { id: 'store', title: 'Store the archive' },
-    { id: 'record', title: 'Record the version' },
-    { id: 'announce', title: 'Refresh the registry' },
+    { id: 'inspect', title: 'Validate, analyse and store the archive' },
+    { id: 'record', title: 'Record the version and refresh the registry' },
   ]);
+  // The parked analysis is staging too: discarded with the upload whatever the outcome.
+  let analysisKey: string | undefined;
   try {
-    await progress.run('check', () => records.assertModuleVersionAbsent({ module: input.module, version: input.version }));
-    const inspected = await progress.run('inspect', () =>
-      archives.inspectModuleArchive({ stagingKey: input.stagingKey, format: input.format }),
+    const { blobKey, ...inspected } = await progress.run('inspect', () =>
+      archives.prepareModuleArchive({ stagingKey: input.stagingKey, format: input.format }),
     );
-    const { blobKey } = await progress.run('store', () =>
-      archives.storeModuleArchive({ stagingKey: input.stagingKey, sha256: inspected.sha256, format: input.format }),
-    );
+    analysisKey = inspected.analysisKey;
     const recorded = await progress.run('record', () =>
       records.recordModuleVersion({
         module: input.module,
@@ -43,9 +44,6 @@ export async function publishModule(input: PublishModuleInput): Promise<PublishM
         publishedBy: input.publishedBy,
       }),
     );
-    await progress.run('announce', () =>
-      catalog.announceCatalogChange({ kind: 'module', namespace: input.module.namespace, name: input.module.name }),
-    );
     return {
       module: input.module,
       version: input.version,
@@ -55,6 +53,7 @@ export async function publishModule(input: PublishModuleInput): Promise<PublishM
       publishedAt: recorded.publishedAt,
     };
   } finally {
-    await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys: [input.stagingKey] }));
+    const keys = analysisKey ? [input.stagingKey, analysisKey] : [input.stagingKey];
+    await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys }));
   }
 }

@@ -1,32 +1,32 @@
-import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { createProviderActivities } from '../../activities/providers/provider-activities';
-import { activityPresets } from '../../temporal/presets';
+import { activityPresets, localActivityPresets } from '../../temporal/presets';
 import { Progress } from '../progress';
 import type { PublishProviderInput, PublishProviderResult } from '../types';
 
-const catalog = proxyActivities<ReturnType<typeof createCatalogActivities>>(activityPresets.short);
-const records = proxyActivities<ReturnType<typeof createProviderActivities>>(activityPresets.short);
+const catalog = proxyLocalActivities<ReturnType<typeof createCatalogActivities>>(localActivityPresets.short);
+const records = proxyLocalActivities<ReturnType<typeof createProviderActivities>>(localActivityPresets.short);
 const artifacts = proxyActivities<ReturnType<typeof createProviderActivities>>(activityPresets.artifact);
 
 /**
  * Publishes one provider version from staged goreleaser release files.
  * Workflow ID: `provider-publish:<namespace>/<type>/<version>`.
- * Fails with `VersionExists`, or `InvalidArtifact` for a missing/armored/wrong-key/tampered signature, a zip
+ * Fails with `conflict` (already published), or `invalid_artifact` for a missing/armored/wrong-key/tampered signature, a zip
  * whose sha256 is not in SHA256SUMS, or a zip with the wrong layout. Nothing is recorded unless all pass.
+ * The artifact steps are activities (they stream and heartbeat); recording — which refuses an existing version
+ * (the API checks before starting this, so only a race gets there) and announces the change in the same
+ * transaction — and discarding the staged files are local activities, without a task-queue round trip.
  */
 export async function publishProvider(input: PublishProviderInput): Promise<PublishProviderResult> {
   const progress = new Progress([
-    { id: 'check', title: 'Check the version is new' },
     { id: 'signature', title: 'Verify the SHA256SUMS signature' },
     { id: 'packages', title: 'Verify every package and compute hashes' },
     { id: 'store', title: 'Store the release files' },
-    { id: 'record', title: 'Record the version and platforms' },
-    { id: 'announce', title: 'Refresh the registry' },
+    { id: 'record', title: 'Record the version and platforms, refresh the registry' },
   ]);
   const staged = [input.shasums.key, input.signature.key, ...input.zips.map((z) => z.key)];
   try {
-    await progress.run('check', () => records.assertProviderVersionAbsent({ provider: input.provider, version: input.version }));
     const verified = await progress.run('signature', () =>
       artifacts.verifyProviderRelease({
         provider: input.provider,
@@ -68,9 +68,6 @@ export async function publishProvider(input: PublishProviderInput): Promise<Publ
         workflowId: workflowInfo().workflowId,
         publishedBy: input.publishedBy,
       }),
-    );
-    await progress.run('announce', () =>
-      catalog.announceCatalogChange({ kind: 'provider', namespace: input.provider.namespace, name: input.provider.type }),
     );
     return {
       provider: input.provider,

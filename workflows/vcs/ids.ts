@@ -4,7 +4,6 @@ export const vcsWorkflowIds = {
   sync: (linkId: string) => `vcs-sync:${linkId}`,
   linkSetup: (linkId: string) => `vcs-link-setup:${linkId}`,
   connectionCheck: (connectionId: string) => `vcs-connection-check:${connectionId}`,
-  browse: (connectionId: string, requestId: string) => `vcs-browse:${connectionId}/${requestId}`,
 };
 
 /** The Temporal schedule that runs {@link reconcileVcsLinks}; one per namespace. */

@@ -1,4 +1,3 @@
-export { browseVcs } from './browse-vcs';
 export { checkVcsConnection } from './check-vcs-connection';
 export { publishVcsTag } from './publish-vcs-tag';
 export { reconcileVcsLinks } from './reconcile-vcs-links';

@@ -1,12 +1,12 @@
-import { CancellationScope, ChildWorkflowFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, CancellationScope, ChildWorkflowFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { createVcsActivities, TagContext } from '../../activities/vcs/vcs-activities';
 import { activityPresets } from '../../temporal/presets';
 import { workflowIds } from '../ids';
 import { publishModule } from '../modules/publish-module';
 import { Progress } from '../progress';
-import { isAlreadyStarted } from './child-errors';
-import { strataAttributes } from './search';
+import { strataAttributes } from '../../temporal/search-attributes';
 import type { PublishVcsTagInput, PublishVcsTagResult } from './types';
 
 const vcs = proxyActivities<ReturnType<typeof createVcsActivities>>(activityPresets.short);
@@ -22,7 +22,7 @@ const catalog = proxyActivities<ReturnType<typeof createCatalogActivities>>(acti
  * version already published from the same commit is done; from another commit (the tag moved) is an immutability
  * violation, recorded and notified, and nothing is published → the archive AT THAT COMMIT is staged → the same
  * child module publish workflow uploads use, with the commit and repository recorded on the version.
- * Fails with the child's `InvalidArtifact` when the commit's module is not valid.
+ * Fails with the child's `invalid_artifact` failure when the commit's module is not valid.
  */
 export async function publishVcsTag(input: PublishVcsTagInput): Promise<PublishVcsTagResult> {
   const workflowId = workflowInfo().workflowId;
@@ -32,7 +32,7 @@ export async function publishVcsTag(input: PublishVcsTagInput): Promise<PublishV
     return result;
   } catch (err) {
     if (input.deliveryRowId) {
-      const detail = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      const detail = rootMessage(err);
       await CancellationScope.nonCancellable(() => vcs.recordVcsDeliveryOutcome({ deliveryRowId: input.deliveryRowId!, result: 'failed', detail, workflowId }));
     }
     throw err;
@@ -74,13 +74,13 @@ async function publish(input: PublishVcsTagInput, workflowId: string): Promise<P
             publishedBy: null,
           },
         ],
-        typedSearchAttributes: strataAttributes('module-publish', artifact, version),
+        typedSearchAttributes: strataAttributes({ kind: 'module-publish', artifact, version }),
       });
       return { outcome: 'published' as const, tag, version, commitSha, detail: `published ${artifact} ${version} from commit ${commitSha}` };
     } catch (err) {
       await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys: [staged.stagingKey] }));
       // Someone else (an upload, an earlier run) published the version meanwhile: judge it like any existing one.
-      if (isAlreadyStarted(err) || (err instanceof ChildWorkflowFailure && isVersionExists(err))) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError || (err instanceof ChildWorkflowFailure && isVersionExists(err))) {
         const again = await settleExisting(input, ctx, version, commitSha, workflowId);
         if (again) return again;
       }
@@ -89,9 +89,22 @@ async function publish(input: PublishVcsTagInput, workflowId: string): Promise<P
   });
 }
 
+/**
+ * What went wrong, for the delivery log: the message of the innermost application failure (a child workflow's
+ * failure wraps the activity failure, which wraps the activity's own error), else the error's own message.
+ */
+function rootMessage(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  for (let cause: unknown = err; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (cause instanceof ApplicationFailure) message = cause.message;
+  }
+  return message;
+}
+
+/** The child failed because the version is published: an activity's `conflict` failure (activities/failures.ts). */
 function isVersionExists(err: ChildWorkflowFailure): boolean {
   for (let cause: unknown = err.cause; cause; cause = (cause as { cause?: unknown }).cause) {
-    if ((cause as { type?: string }).type === 'VersionExists') return true;
+    if (cause instanceof ApplicationFailure && cause.type === 'conflict') return true;
   }
   return false;
 }

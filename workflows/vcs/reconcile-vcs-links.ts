@@ -1,7 +1,7 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { continueAsNew, executeChild, log, proxyActivities } from '@temporalio/workflow';
 import type { createVcsActivities } from '../../activities/vcs/vcs-activities';
 import { activityPresets } from '../../temporal/presets';
-import { isAlreadyStarted } from './child-errors';
 import { vcsWorkflowIds } from './ids';
 import { syncVcsLink } from './sync-vcs-link';
 import type { ReconcileVcsLinksInput } from './types';
@@ -22,7 +22,7 @@ export async function reconcileVcsLinks(input: ReconcileVcsLinksInput = {}): Pro
     try {
       await executeChild(syncVcsLink, { workflowId: vcsWorkflowIds.sync(linkId), args: [{ linkId, trigger: 'reconcile' }] });
     } catch (err) {
-      if (isAlreadyStarted(err)) continue;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) continue;
       failed++;
       log.warn('reconcile could not sync a link', { linkId, error: err instanceof Error ? err.message : String(err) });
     }

@@ -1,8 +1,8 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { executeChild, proxyActivities } from '@temporalio/workflow';
 import type { createVcsActivities } from '../../activities/vcs/vcs-activities';
 import { activityPresets } from '../../temporal/presets';
 import { Progress } from '../progress';
-import { isAlreadyStarted } from './child-errors';
 import { vcsWorkflowIds } from './ids';
 import { syncVcsLink } from './sync-vcs-link';
 import type { SyncVcsLinkResult } from './types';
@@ -24,7 +24,7 @@ export async function setupVcsLink(input: { linkId: string }): Promise<{ webhook
     try {
       return await executeChild(syncVcsLink, { workflowId: vcsWorkflowIds.sync(input.linkId), args: [{ linkId: input.linkId, trigger: 'backfill' }] });
     } catch (err) {
-      if (isAlreadyStarted(err)) return null;
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
       throw err;
     }
   });

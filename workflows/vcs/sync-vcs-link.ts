@@ -1,11 +1,11 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { proxyActivities, startChild } from '@temporalio/workflow';
 import type { createVcsActivities, ReleaseTag } from '../../activities/vcs/vcs-activities';
 import { activityPresets } from '../../temporal/presets';
 import { Progress } from '../progress';
-import { isAlreadyStarted } from './child-errors';
 import { vcsWorkflowIds } from './ids';
 import { publishVcsTag } from './publish-vcs-tag';
-import { strataAttributes } from './search';
+import { strataAttributes } from '../../temporal/search-attributes';
 import type { SyncVcsLinkInput, SyncVcsLinkResult } from './types';
 
 const vcs = proxyActivities<ReturnType<typeof createVcsActivities>>(activityPresets.short);
@@ -45,12 +45,12 @@ async function publishOne(input: SyncVcsLinkInput, artifact: string, tag: Releas
     handle = await startChild(publishVcsTag, {
       workflowId: vcsWorkflowIds.tag(input.linkId, tag.tag),
       args: [{ linkId: input.linkId, tag: tag.tag, trigger: input.trigger }],
-      typedSearchAttributes: strataAttributes('vcs-tag', artifact, tag.version),
+      typedSearchAttributes: strataAttributes({ kind: 'vcs-tag', artifact, version: tag.version }),
       // A tag publish outlives an interrupted sync: the version lands either way.
       parentClosePolicy: 'ABANDON',
     });
   } catch (err) {
-    if (isAlreadyStarted(err)) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
       result.alreadyRunning++;
       return;
     }

@@ -3,9 +3,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { Invalid } from '../../../core/errors';
-import type { WorkflowPage, WorkflowStatusName, WorkflowSummary } from '../../../core/api-shapes';
-
-export type { WorkflowPage, WorkflowSummary };
+import type { WorkflowPage, WorkflowStatusName, WorkflowSummary } from './shapes';
 import { visibilityQuery } from './visibility-query';
 
 type RawExecution = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;

@@ -5,7 +5,7 @@ import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { openEventStream } from './event-stream';
 import { listStrataWorkflows } from './list-workflows';
-import { listQuery, WORKFLOW_ID } from './schemas';
+import { activityListQuery, WORKFLOW_ID } from './schemas';
 import { WorkflowWatchers } from './watchers';
 import { readWorkflowView } from './workflow-view';
 
@@ -38,7 +38,7 @@ export function activityRouter(deps: AppDeps): Router<AppState> {
   const watchers = new WorkflowWatchers({ read, log: deps.log });
 
   router.get('/', requireToken(deps.db), async (ctx) => {
-    const q = listQuery.parse(ctx.query);
+    const q = activityListQuery.parse(ctx.query);
     ctx.body = await listStrataWorkflows(deps.temporal, {
       namespace: deps.config.temporal.namespace,
       taskQueue: deps.config.temporal.taskQueue,

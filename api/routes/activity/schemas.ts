@@ -1,16 +1,12 @@
 import { z } from 'zod';
 
-/** Workflow statuses as the API names them (see `WorkflowStatus` in api/workflows/run-workflow.ts). */
-import type { WorkflowStatusName } from '../../../core/api-shapes';
-
-export type { WorkflowStatusName };
-export const workflowStatuses = ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] as const satisfies readonly WorkflowStatusName[];
+import { workflowStatuses } from './shapes';
 
 /**
  * Filters of the activity list. Values end up inside a Temporal visibility query, so each one is limited to a
  * character set that cannot break out of a quoted literal.
  */
-export const listQuery = z.object({
+export const activityListQuery = z.object({
   kind: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,63}$/, 'a workflow kind such as module-publish')
@@ -31,7 +27,7 @@ export const listQuery = z.object({
     .transform((v) => v || undefined),
   per_page: z.coerce.number().int().min(1).max(100).default(25),
 });
-export type ListQuery = z.infer<typeof listQuery>;
+export type ActivityListQuery = z.infer<typeof activityListQuery>;
 
 /** The same shape the workflow status route accepts: `<kind>:<business key>`. */
 export const WORKFLOW_ID = /^[a-z-]+:[^\s]{1,400}$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listQuery } from './schemas';
+import { activityListQuery } from './schemas';
 import { quote, visibilityQuery } from './visibility-query';
 
 describe('activity visibility query', () => {
@@ -16,10 +16,10 @@ describe('activity visibility query', () => {
   });
 
   it('rejects filter values that could leave a quoted literal', () => {
-    expect(listQuery.safeParse({ q: "x' OR 1=1" }).success).toBe(false);
-    expect(listQuery.safeParse({ kind: 'Module Publish' }).success).toBe(false);
-    expect(listQuery.safeParse({ status: 'sleeping' }).success).toBe(false);
-    expect(listQuery.parse({ q: ' acme/net ', status: 'failed' })).toMatchObject({ q: 'acme/net', status: 'failed', per_page: 25 });
+    expect(activityListQuery.safeParse({ q: "x' OR 1=1" }).success).toBe(false);
+    expect(activityListQuery.safeParse({ kind: 'Module Publish' }).success).toBe(false);
+    expect(activityListQuery.safeParse({ status: 'sleeping' }).success).toBe(false);
+    expect(activityListQuery.parse({ q: ' acme/net ', status: 'failed' })).toMatchObject({ q: 'acme/net', status: 'failed', per_page: 25 });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { WorkflowStatusName } from './schemas';
+import type { WorkflowStatusName } from './shapes';
 
 const executionStatus: Record<WorkflowStatusName, string> = {
   running: 'Running',

@@ -1,9 +1,9 @@
 import type { Config } from '../../../core/config';
 import type { Client } from '@temporalio/client';
-import { describeWorkflow, type WorkflowStatus } from '../../workflows/run-workflow';
+import { describeWorkflow } from '../../workflows/run-workflow';
+import type { WorkflowView } from './shapes';
 
-/** A workflow's status as the dashboard shows it: the status route's shape plus a link into the Temporal UI. */
-export type WorkflowView = WorkflowStatus & { temporalUiUrl: string };
+export type { WorkflowView };
 
 /** Deep link to one run of a workflow in the Temporal Web UI (`STRATA_TEMPORAL_UI_URL`). */
 export function temporalUiLink(config: Pick<Config, 'temporal'>, workflowId: string, runId?: string): string {

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { notifyCatalogChanged } from '../../../core/db/catalog-events';
-import { deleteGpgKey, insertGpgKey, listGpgKeys, type GpgKeyRow } from '../../../core/db/repos/gpg-keys';
+import { countVersionsSignedBy, deleteGpgKey, insertGpgKey, listGpgKeys, lockGpgKey, revokeGpgKey } from '../../../core/db/repos/gpg-keys';
 import { isUniqueViolation } from '../../../core/db/knex';
 import { Conflict, NotFound } from '../../../core/errors';
 import { assertName } from '../../../core/registry/names';
@@ -9,24 +8,8 @@ import { readSigningKey } from '../../../core/registry/provider';
 import type { AppDeps, AppState } from '../../deps';
 import { readJson } from '../../body';
 import { requireToken } from '../../middleware/auth';
-
-const addKey = z.object({
-  ascii_armor: z.string().min(1).max(64 * 1024),
-  source: z.string().max(200).optional(),
-  source_url: z.url().max(500).optional(),
-});
-
-function present(k: GpgKeyRow) {
-  return {
-    namespace: k.namespace,
-    key_id: k.key_id,
-    fingerprint: k.fingerprint,
-    ascii_armor: k.ascii_armor,
-    source: k.source,
-    source_url: k.source_url,
-    created_at: new Date(k.created_at).toISOString(),
-  };
-}
+import { presentGpgKey } from './present';
+import { addKey, deleteQuery } from './schemas';
 
 /** Signing keys per namespace: provider releases must be signed by one of them. */
 export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
@@ -35,13 +18,13 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
-    ctx.body = { items: (await listGpgKeys(deps.db, namespace)).map(present) };
+    ctx.body = { items: (await listGpgKeys(deps.db, namespace)).map(presentGpgKey) };
   });
 
   router.post('/', requireToken(deps.db), async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
     const body = addKey.parse(await readJson(ctx));
-    const key = await readSigningKey(body.ascii_armor);
+    const key = await readSigningKey(body.asciiArmor);
     try {
       const row = await insertGpgKey(deps.db, {
         namespace,
@@ -49,24 +32,45 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
         fingerprint: key.fingerprint,
         ascii_armor: key.armored,
         source: body.source ?? null,
-        source_url: body.source_url ?? null,
+        source_url: body.sourceUrl ?? null,
       });
       await changed(namespace);
       ctx.status = 201;
-      ctx.body = present(row);
+      ctx.body = presentGpgKey(row);
     } catch (err) {
       if (isUniqueViolation(err)) throw new Conflict(`key ${key.keyId} is already registered for ${namespace}`, 'key_exists');
       throw err;
     }
   });
 
+  /**
+   * Deletes a key that signed nothing. A key that signed published versions is refused (409 `key_in_use`) unless
+   * `?force=true`, which revokes it instead: new releases can no longer be signed with it, while clients keep
+   * getting it for the versions it signed so `init` still verifies them.
+   */
   router.delete('/:keyId', requireToken(deps.db), async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
-    if (!(await deleteGpgKey(deps.db, namespace, ctx.params.keyId!))) {
-      throw new NotFound(`namespace ${namespace} has no key ${ctx.params.keyId}`);
-    }
+    const keyId = ctx.params.keyId!;
+    const force = deleteQuery.parse(ctx.query).force === 'true';
+    const revoked = await deps.db.transaction(async (tx) => {
+      const key = await lockGpgKey(tx, namespace, keyId);
+      if (!key) throw new NotFound(`namespace ${namespace} has no key ${keyId}`);
+      const signed = await countVersionsSignedBy(tx, namespace, key.key_id);
+      if (signed === 0) {
+        await deleteGpgKey(tx, key.id);
+        return null;
+      }
+      if (!force) {
+        throw new Conflict(
+          `key ${key.key_id} signed ${signed} published provider version(s) in ${namespace}: deleting it would break their verification; revoke it instead with ?force=true (clients keep it for those versions, new releases cannot use it)`,
+          'key_in_use',
+        );
+      }
+      return revokeGpgKey(tx, key.id);
+    });
     await changed(namespace);
-    ctx.status = 204;
+    if (revoked) ctx.body = presentGpgKey(revoked);
+    else ctx.status = 204;
   });
 
   return router;

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { AppDeps, AppState } from '../../deps';
-import { openApiDocument } from '../../openapi/document';
 
 /** Liveness (the process answers), readiness (PostgreSQL and Temporal reachable), and the OpenAPI document. */
 export function healthRouter(deps: AppDeps): Router<AppState> {
@@ -8,8 +7,9 @@ export function healthRouter(deps: AppDeps): Router<AppState> {
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  router.get('/api/openapi.json', (ctx) => {
-    ctx.body = openApiDocument;
+  // Generated on first request: the route table and the JSON Schema conversion are not needed to serve the API.
+  router.get('/api/openapi.json', async (ctx) => {
+    ctx.body = (await import('../../openapi/document')).openApiDocument;
   });
   router.get('/readyz', async (ctx) => {
     const timeout = <T>(p: Promise<T>) =>

@@ -1,23 +1,28 @@
-import type { ModuleRow, ModuleSummaryRow, ModuleVersionRow } from '../../../core/db/repos/modules';
+import type { CatalogRow } from '../../../core/db/repos/catalog-search';
+import type { ModuleRow, ModuleVersionRow } from '../../../core/db/repos/modules';
+import { latestVersion } from '../../../core/registry/latest-version';
+import type { ModuleDetail, ModuleSummary, ModuleVersion } from './shapes';
 
-/** API shapes for modules (camelCase, ISO dates, numbers as numbers). */
-export function presentModuleSummary(r: ModuleSummaryRow) {
+const iso = (d: Date) => new Date(d).toISOString();
+
+/** API shapes for modules (camelCase, ISO dates, numbers as numbers); declared in ./shapes.ts. */
+export function presentModuleSummary(r: CatalogRow): ModuleSummary {
   return {
     namespace: r.namespace,
     name: r.name,
-    system: r.system,
+    system: r.system ?? '',
     description: r.description,
     downloads: Number(r.downloads),
-    latestVersion: r.latest_version,
-    versionCount: Number(r.version_count),
-    publishedAt: r.latest_published_at ? new Date(r.latest_published_at).toISOString() : null,
+    latestVersion: latestVersion(r.versions),
+    versionCount: r.versions.length,
+    publishedAt: r.published_at ? iso(r.published_at) : null,
   };
 }
 
-export function presentModuleVersion(v: ModuleVersionRow) {
+export function presentModuleVersion(v: ModuleVersionRow): ModuleVersion {
   return {
     version: v.version,
-    publishedAt: new Date(v.published_at).toISOString(),
+    publishedAt: iso(v.published_at),
     sha256: v.sha256,
     size: Number(v.size),
     format: v.format,
@@ -26,18 +31,19 @@ export function presentModuleVersion(v: ModuleVersionRow) {
     repository: v.repository,
     downloads: Number(v.downloads),
     workflowId: v.workflow_id,
-    analysis: v.analysis,
+    analysis: v.analysis as ModuleVersion['analysis'],
   };
 }
 
-export function presentModule(m: ModuleRow, versions: ModuleVersionRow[]) {
+/** `versions` come highest first (the repository sorts them). */
+export function presentModule(m: ModuleRow, versions: ModuleVersionRow[]): ModuleDetail {
   return {
     namespace: m.namespace,
     name: m.name,
     system: m.system,
     description: m.description,
     downloads: Number(m.downloads),
-    createdAt: new Date(m.created_at).toISOString(),
+    createdAt: iso(m.created_at),
     versions: versions.map(presentModuleVersion),
   };
 }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { findModule, findModuleVersion, listModuleVersions, searchModules } from '../../../core/db/repos/modules';
+import { searchCatalog } from '../../../core/db/repos/catalog-search';
+import { findModule, findModuleVersion, listModuleVersions } from '../../../core/db/repos/modules';
 import { NotFound, versionExists } from '../../../core/errors';
 import { assertName, assertSystem, assertVersion } from '../../../core/registry/names';
 import { workflowIds } from '../../../workflows/ids';
@@ -8,8 +9,10 @@ import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { stageArchiveBody } from '../../uploads/stage-body';
 import { startPublish } from '../../workflows/publish-endpoint';
+import { publishModule } from '../../../workflows/modules/publish-module';
 import { presentModule, presentModuleSummary, presentModuleVersion } from './present';
-import { searchQuery, waitQuery } from './schemas';
+import { moduleListQuery, waitQuery } from './schemas';
+import type { ModulePage } from './shapes';
 
 function address(params: Record<string, string>) {
   return {
@@ -23,15 +26,10 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/modules' });
 
   router.get('/', async (ctx) => {
-    const q = searchQuery.parse(ctx.query);
-    const { rows, total } = await searchModules(deps.db, {
-      q: q.q,
-      namespace: q.namespace,
-      provider: q.provider,
-      limit: q.per_page,
-      offset: (q.page - 1) * q.per_page,
-    });
-    ctx.body = { items: rows.map(presentModuleSummary), page: q.page, perPage: q.per_page, total };
+    const q = moduleListQuery.parse(ctx.query);
+    const { rows, total } = await searchCatalog(deps.db, { ...q, kind: 'module', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
+    const body: ModulePage = { items: rows.map(presentModuleSummary), page: q.page, perPage: q.per_page, total };
+    ctx.body = body;
   });
 
   router.get('/:namespace/:name/:system', async (ctx) => {
@@ -69,10 +67,9 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
       source: { kind: 'upload' },
       publishedBy: ctx.state.token?.id ?? null,
     };
-    await startPublish(ctx, deps, {
-      workflowType: 'publishModule',
+    await startPublish(ctx, deps, publishModule, {
       workflowId,
-      arg: input,
+      input,
       kind: 'module-publish',
       artifact: `${a.namespace}/${a.name}/${a.system}`,
       version,

@@ -1,17 +1,21 @@
+import type { CatalogRow } from '../../../core/db/repos/catalog-search';
 import type { ProviderRow, VersionWithPlatforms } from '../../../core/db/repos/providers';
+import { latestVersion } from '../../../core/registry/latest-version';
+import type { ProviderDetail, ProviderSummary, ProviderVersion } from './shapes';
 
-export function presentProviderSummary(r: ProviderRow & { latest_version: string | null; version_count: string }) {
+/** API shapes for providers; declared in ./shapes.ts. */
+export function presentProviderSummary(r: CatalogRow): ProviderSummary {
   return {
     namespace: r.namespace,
-    type: r.type,
+    type: r.name,
     description: r.description,
     downloads: Number(r.downloads),
-    latestVersion: r.latest_version,
-    versionCount: Number(r.version_count),
+    latestVersion: latestVersion(r.versions),
+    versionCount: r.versions.length,
   };
 }
 
-export function presentProviderVersion(v: VersionWithPlatforms) {
+export function presentProviderVersion(v: VersionWithPlatforms): ProviderVersion {
   return {
     version: v.version,
     protocols: v.protocols,
@@ -30,7 +34,8 @@ export function presentProviderVersion(v: VersionWithPlatforms) {
   };
 }
 
-export function presentProvider(p: ProviderRow, versions: VersionWithPlatforms[]) {
+/** `versions` come highest first (the repository sorts them). */
+export function presentProvider(p: ProviderRow, versions: VersionWithPlatforms[]): ProviderDetail {
   return {
     namespace: p.namespace,
     type: p.type,

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
-import { findProvider, findProviderVersion, listProviderVersions, searchProviders } from '../../../core/db/repos/providers';
+import { searchCatalog } from '../../../core/db/repos/catalog-search';
+import { findProvider, findProviderVersion, listProviderVersions } from '../../../core/db/repos/providers';
 import { NotFound, versionExists } from '../../../core/errors';
 import { assertName, assertProviderType, assertVersion } from '../../../core/registry/names';
 import { workflowIds } from '../../../workflows/ids';
@@ -8,10 +9,11 @@ import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { stageProviderRelease } from '../../uploads/stage-release';
 import { startPublish } from '../../workflows/publish-endpoint';
-import { searchQuery as moduleSearchQuery, waitQuery } from '../modules/schemas';
+import { publishProvider } from '../../../workflows/providers/publish-provider';
+import { waitQuery } from '../modules/schemas';
 import { presentProvider, presentProviderSummary } from './present';
-
-const searchQuery = moduleSearchQuery.omit({ provider: true });
+import { providerListQuery } from './schemas';
+import type { ProviderPage } from './shapes';
 
 function address(params: Record<string, string>) {
   return { namespace: assertName('namespace', params.namespace!), type: assertProviderType(params.type!) };
@@ -21,14 +23,10 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/providers' });
 
   router.get('/', async (ctx) => {
-    const q = searchQuery.parse(ctx.query);
-    const { rows, total } = await searchProviders(deps.db, {
-      q: q.q,
-      namespace: q.namespace,
-      limit: q.per_page,
-      offset: (q.page - 1) * q.per_page,
-    });
-    ctx.body = { items: rows.map(presentProviderSummary), page: q.page, perPage: q.per_page, total };
+    const q = providerListQuery.parse(ctx.query);
+    const { rows, total } = await searchCatalog(deps.db, { ...q, kind: 'provider', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
+    const body: ProviderPage = { items: rows.map(presentProviderSummary), page: q.page, perPage: q.per_page, total };
+    ctx.body = body;
   });
 
   router.get('/:namespace/:type', async (ctx) => {
@@ -61,10 +59,9 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
       zips: staged.zips,
       publishedBy: ctx.state.token?.id ?? null,
     };
-    await startPublish(ctx, deps, {
-      workflowType: 'publishProvider',
+    await startPublish(ctx, deps, publishProvider, {
       workflowId,
-      arg: input,
+      input,
       kind: 'provider-publish',
       artifact: `${a.namespace}/${a.type}`,
       version,

@@ -1,24 +1,14 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { generateToken } from '../../../core/auth/tokens';
-import { insertToken, listTokens, revokeToken, type TokenRow } from '../../../core/db/repos/tokens';
+import { insertToken, listTokens, revokeToken } from '../../../core/db/repos/tokens';
 import { NotFound } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
 import { readJson } from '../../body';
 import { requireToken } from '../../middleware/auth';
+import { presentToken } from './present';
+import { createToken } from './schemas';
+import type { CreatedToken } from './shapes';
 
-const createToken = z.object({ name: z.string().trim().min(1).max(100) });
-
-function present(t: TokenRow) {
-  return {
-    id: t.id,
-    name: t.name,
-    prefix: t.prefix,
-    createdAt: new Date(t.created_at).toISOString(),
-    lastUsedAt: t.last_used_at ? new Date(t.last_used_at).toISOString() : null,
-    revokedAt: t.revoked_at ? new Date(t.revoked_at).toISOString() : null,
-  };
-}
 
 /** API tokens: the secret is returned once at creation and stored only as a hash. */
 export function tokensRouter(deps: AppDeps): Router<AppState> {
@@ -26,7 +16,7 @@ export function tokensRouter(deps: AppDeps): Router<AppState> {
   router.use(requireToken(deps.db));
 
   router.get('/', async (ctx) => {
-    ctx.body = { items: (await listTokens(deps.db)).map(present) };
+    ctx.body = { items: (await listTokens(deps.db)).map(presentToken) };
   });
 
   router.post('/', async (ctx) => {
@@ -34,7 +24,8 @@ export function tokensRouter(deps: AppDeps): Router<AppState> {
     const secret = generateToken();
     const row = await insertToken(deps.db, { name, prefix: secret.prefix, tokenHash: secret.hash });
     ctx.status = 201;
-    ctx.body = { ...present(row), token: secret.token };
+    const body: CreatedToken = { ...presentToken(row), token: secret.token };
+    ctx.body = body;
   });
 
   router.delete('/:id', async (ctx) => {

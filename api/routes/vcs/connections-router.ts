@@ -8,27 +8,28 @@ import {
   insertVcsConnection,
   listVcsConnections,
 } from '../../../core/db/repos/vcs-connections';
-import { Conflict, DomainError, Invalid, NotFound } from '../../../core/errors';
+import { Conflict, Invalid, NotFound } from '../../../core/errors';
 import { resolveBaseUrl } from '../../../core/vcs/client';
 import { serializeCredentials } from '../../../core/vcs/credentials';
 import { VcsUnavailable } from '../../../core/vcs/errors';
 import { compileTagPattern, versionFromTag } from '../../../core/vcs/tag-pattern';
-import type { VcsRepository, VcsTag } from '../../../core/vcs/types';
 import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
 import { readJson } from '../../body';
 import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
-import { failureToDomainError } from '../../workflows/run-workflow';
+import { listConnectionRepositories, listRepositoryTags } from './browse-service';
 import { presentConnection } from './present';
 import { vcsRuntimeFor } from './runtime';
 import { connectionInput, credentialsOf, idParam, tagsQuery } from './schemas';
-import { resultWithin, startVcsWorkflow, statusUrlOf } from './workflows';
+import { strataAttributes } from '../../../temporal/search-attributes';
+import { startWorkflow } from '../../../temporal/start-workflow';
+import { checkVcsConnection } from '../../../workflows/vcs/check-vcs-connection';
+import { resultWithin, statusUrlOf } from './workflows';
 
 /** How long saving or validating a connection waits for the provider's answer before replying. */
 const CHECK_WAIT_MS = 15_000;
-const BROWSE_WAIT_MS = 60_000;
 
-/** VCS connections: create (validated by a workflow), list, show, delete, re-validate, and the repository browser. */
+/** VCS connections: create (validated by a workflow), list, show, delete, re-validate, and the repository browser (direct provider calls). */
 export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/vcs/connections' });
   router.use(requireToken(deps.db));
@@ -41,22 +42,16 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
 
   const check = async (id: string) => {
     const workflowId = vcsWorkflowIds.connectionCheck(id);
-    const { handle } = await startVcsWorkflow(deps, { workflowType: 'checkVcsConnection', workflowId, arg: { connectionId: id }, kind: 'vcs-connection-check' });
+    const { handle } = await startWorkflow(deps.temporal, checkVcsConnection, {
+      workflowId,
+      taskQueue: deps.config.temporal.taskQueue,
+      input: { connectionId: id },
+      reusePolicy: 'ALLOW_DUPLICATE',
+      onAlreadyStarted: 'join',
+      searchAttributes: strataAttributes({ kind: 'vcs-connection-check' }),
+    });
     const done = (await resultWithin(handle, CHECK_WAIT_MS)) !== undefined;
     return { workflowId, statusUrl: statusUrlOf(deps, workflowId), done };
-  };
-
-  /** Execute a browse workflow and return its result, mapping its failures to API errors. */
-  const browse = async <T>(connectionId: string, arg: { repository?: string }): Promise<T> => {
-    const workflowId = vcsWorkflowIds.browse(connectionId, randomUUID());
-    const { handle } = await startVcsWorkflow(deps, { workflowType: 'browseVcs', workflowId, arg: { connectionId, ...arg }, kind: 'vcs-browse' });
-    try {
-      const result = await resultWithin<T>(handle, BROWSE_WAIT_MS);
-      if (result === undefined) throw new DomainError(504, 'vcs_provider_timeout', 'the provider did not answer in time; try again');
-      return result;
-    } catch (err) {
-      throw failureToDomainError(err) ?? err;
-    }
   };
 
   router.post('/', async (ctx) => {
@@ -106,8 +101,7 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/:id/repositories', async (ctx) => {
     const row = await load(ctx.params.id!);
-    const { repositories } = await browse<{ repositories: VcsRepository[] }>(row.id, {});
-    ctx.body = { items: repositories };
+    ctx.body = { items: await listConnectionRepositories(deps, row.id) };
   });
 
   /** Tags of one repository with their commits, and the version each would publish under `tagPattern`. */
@@ -115,7 +109,7 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
     const row = await load(ctx.params.id!);
     const q = tagsQuery.parse(ctx.query);
     const pattern = compileTagPattern(q.tagPattern);
-    const { tags } = await browse<{ tags: VcsTag[] }>(row.id, { repository: q.repository });
+    const tags = await listRepositoryTags(deps, row.id, q.repository);
     ctx.body = { items: tags.map((t) => ({ name: t.name, commitSha: t.commitSha, version: versionFromTag(pattern, t.name) })) };
   });
 

@@ -3,7 +3,7 @@ import { findModule, upsertModule, type ModuleAddress } from '../../../core/db/r
 import { findVcsConnection } from '../../../core/db/repos/vcs-connections';
 import { findVcsLink, findVcsLinkByModule, insertVcsLink, webhookSecretContext, type VcsLinkView } from '../../../core/db/repos/vcs-links';
 import { Conflict, NotFound } from '../../../core/errors';
-import { AZURE_HOOK_USER } from '../../../core/vcs/providers/azure-devops';
+import { AZURE_HOOK_USER } from '../../../core/vcs/types';
 import { assertRepositoryName, normaliseSubdirectory } from '../../../core/vcs/repository-name';
 import { compileTagPattern, DEFAULT_TAG_PATTERN } from '../../../core/vcs/tag-pattern';
 import type { VcsKind } from '../../../core/vcs/types';
@@ -12,7 +12,10 @@ import type { AppDeps } from '../../deps';
 import { vcsRuntimeFor } from './runtime';
 import type { LinkInput } from './schemas';
 import { ensureVcsReconcileSchedule } from '../../../temporal/schedules';
-import { startVcsWorkflow, statusUrlOf } from './workflows';
+import { strataAttributes } from '../../../temporal/search-attributes';
+import { startWorkflow } from '../../../temporal/start-workflow';
+import { setupVcsLink } from '../../../workflows/vcs/setup-vcs-link';
+import { statusUrlOf } from './workflows';
 
 /** The link's module, or NotFound. */
 export async function requireLink(deps: AppDeps, a: ModuleAddress): Promise<VcsLinkView> {
@@ -59,7 +62,14 @@ export async function createLink(deps: AppDeps, a: ModuleAddress, input: LinkInp
 
   const artifact = `${a.namespace}/${a.name}/${a.system}`;
   const workflowId = vcsWorkflowIds.linkSetup(id);
-  await startVcsWorkflow(deps, { workflowType: 'setupVcsLink', workflowId, arg: { linkId: id }, kind: 'vcs-link-setup', artifact });
+  await startWorkflow(deps.temporal, setupVcsLink, {
+    workflowId,
+    taskQueue: deps.config.temporal.taskQueue,
+    input: { linkId: id },
+    reusePolicy: 'ALLOW_DUPLICATE',
+    onAlreadyStarted: 'join',
+    searchAttributes: strataAttributes({ kind: 'vcs-link-setup', artifact }),
+  });
   await ensureVcsReconcileSchedule(deps.temporal, { taskQueue: deps.config.temporal.taskQueue, intervalMinutes: deps.config.vcs.reconcileIntervalMinutes });
   const link = (await findVcsLink(deps.db, id))!;
   return {

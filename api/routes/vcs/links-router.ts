@@ -11,7 +11,11 @@ import { awaitResult } from '../../workflows/run-workflow';
 import { createLink, requireLink } from './link-service';
 import { presentDelivery, presentLink, presentViolation } from './present';
 import { linkInput, listQuery, waitQuery } from './schemas';
-import { startVcsWorkflow, statusUrlOf } from './workflows';
+import type { VcsLinkCreated, VcsSyncAccepted, VcsSyncDone } from './shapes';
+import { strataAttributes } from '../../../temporal/search-attributes';
+import { startWorkflow } from '../../../temporal/start-workflow';
+import { syncVcsLink } from '../../../workflows/vcs/sync-vcs-link';
+import { statusUrlOf } from './workflows';
 
 function address(params: Record<string, string>) {
   return {
@@ -32,13 +36,14 @@ export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
   router.post('/', async (ctx) => {
     const body = linkInput.parse(await readJson(ctx));
     const created = await createLink(deps, address(ctx.params), body);
-    ctx.status = 201;
-    ctx.body = {
+    const linked: VcsLinkCreated = {
       ...presentLink(created.link),
       webhookSecret: created.webhookSecret,
       ...(created.webhookUsername ? { webhookUsername: created.webhookUsername } : {}),
       setup: created.setup,
     };
+    ctx.status = 201;
+    ctx.body = linked;
   });
 
   router.get('/', async (ctx) => {
@@ -58,20 +63,25 @@ export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
     const link = await requireLink(deps, a);
     const { wait } = waitQuery.parse(ctx.query);
     const workflowId = vcsWorkflowIds.sync(link.id);
-    const { handle, alreadyRunning } = await startVcsWorkflow(deps, {
-      workflowType: 'syncVcsLink',
+    // A second sync after a finished one re-checks; a running one is joined.
+    const { handle, alreadyRunning } = await startWorkflow(deps.temporal, syncVcsLink, {
       workflowId,
-      arg: { linkId: link.id, trigger: 'manual' },
-      kind: 'vcs-sync',
-      artifact: `${a.namespace}/${a.name}/${a.system}`,
+      taskQueue: deps.config.temporal.taskQueue,
+      input: { linkId: link.id, trigger: 'manual' },
+      reusePolicy: 'ALLOW_DUPLICATE',
+      onAlreadyStarted: 'join',
+      searchAttributes: strataAttributes({ kind: 'vcs-sync', artifact: `${a.namespace}/${a.name}/${a.system}` }),
     });
     const statusUrl = statusUrlOf(deps, workflowId);
     if (!wait) {
+      const body: VcsSyncAccepted = { workflowId, statusUrl, alreadyRunning };
       ctx.status = 202;
-      ctx.body = { workflowId, statusUrl, alreadyRunning };
+      ctx.body = body;
       return;
     }
-    ctx.body = { workflowId, statusUrl, alreadyRunning, ...(await awaitResult<Record<string, unknown>>(handle)) };
+    // The summary's own `alreadyRunning` (how many tag publishes were already running) is the one answered.
+    const body: VcsSyncDone = { workflowId, statusUrl, ...(await awaitResult(handle)) };
+    ctx.body = body;
   });
 
   router.get('/deliveries', async (ctx) => {

@@ -2,16 +2,19 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { deleteVcsDelivery, recordVcsDelivery, updateVcsDelivery, type VcsDeliveryRow } from '../../../core/db/repos/vcs-deliveries';
 import { findVcsLink, findVcsLinksByRepository, webhookSecretContext, type VcsLinkView } from '../../../core/db/repos/vcs-links';
-import { DomainError, NotFound, Unauthorized } from '../../../core/errors';
-import { AZURE_HOOK_USER } from '../../../core/vcs/providers/azure-devops';
+import { DomainError, Invalid, NotFound, Unauthorized } from '../../../core/errors';
+import { AZURE_HOOK_USER } from '../../../core/vcs/types';
 import type { VcsRuntime } from '../../../core/vcs/runtime';
 import type { VcsKind } from '../../../core/vcs/types';
 import { parseDelivery, repositoryNamed, type WebhookDelivery } from '../../../core/vcs/webhooks/events';
 import { verifyBasicAuth, verifyGitHubSignature, verifyGitLabToken } from '../../../core/vcs/webhooks/verify';
 import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
 import type { PublishVcsTagInput } from '../../../workflows/vcs/types';
+import { parseJson } from '../../body';
 import type { AppDeps } from '../../deps';
-import { startVcsWorkflow } from './workflows';
+import { strataAttributes } from '../../../temporal/search-attributes';
+import { startWorkflow } from '../../../temporal/start-workflow';
+import { publishVcsTag } from '../../../workflows/vcs/publish-vcs-tag';
 
 export interface IntakeResult {
   duplicate: boolean;
@@ -28,43 +31,62 @@ function verifies(kind: VcsKind, secret: string, headers: IncomingHttpHeaders, r
   return verifyBasicAuth(AZURE_HOOK_USER, secret, h);
 }
 
-/** Parses the payload: JSON, or GitHub's form encoding (`payload=<json>`). */
+/**
+ * Parses the payload — JSON, or GitHub's form encoding (`payload=<json>`) — with the depth limit of api/body.ts.
+ * Malformed JSON reads as no payload (the delivery is then recorded and ignored).
+ * @throws Invalid `json_too_deep`
+ */
 export function parsePayload(raw: Buffer, contentType: string): unknown {
+  const json = contentType.startsWith('application/x-www-form-urlencoded') ? Buffer.from(new URLSearchParams(raw.toString('utf8')).get('payload') ?? '') : raw;
   try {
-    if (contentType.startsWith('application/x-www-form-urlencoded')) return JSON.parse(new URLSearchParams(raw.toString('utf8')).get('payload') ?? '');
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return null;
+    return parseJson(json);
+  } catch (err) {
+    if (err instanceof Invalid && err.code === 'invalid_json') return null;
+    throw err;
   }
 }
 
+export interface VerifiedDelivery {
+  link: VcsLinkView;
+  raw: Buffer;
+  payload: unknown;
+}
+
 /**
- * Finds the link whose secret verifies the delivery, before anything is recorded or parsed beyond the repository
- * name. Per-link URLs name the link; the shared URL tries the links of the repository the payload names.
+ * Finds the link whose secret verifies the delivery; forged deliveries cost as little as possible. A missing
+ * credential header is refused before the body is read. A per-link URL names its link: GitLab's token and Azure
+ * DevOps' basic auth are checked before the body is read, GitHub's HMAC on the raw bytes before they are parsed.
+ * The shared URL must parse the (capped, depth-limited) payload to learn which repository's links to try.
  * @throws Unauthorized `webhook_signature_missing` / `webhook_signature_invalid`; NotFound for an unknown link URL
  */
 export async function verifyDelivery(
   deps: AppDeps,
   runtime: VcsRuntime,
-  input: { kind: VcsKind; linkId: string | null; headers: IncomingHttpHeaders; raw: Buffer; payload: unknown },
-): Promise<VcsLinkView> {
-  const { kind, headers, raw } = input;
+  input: { kind: VcsKind; linkId: string | null; headers: IncomingHttpHeaders; contentType: string; readBody: () => Promise<Buffer> },
+): Promise<VerifiedDelivery> {
+  const { kind, headers } = input;
   if (!headers[CREDENTIAL_HEADER[kind]]) {
     throw new Unauthorized(`the delivery carries no ${CREDENTIAL_HEADER[kind]} header`, 'webhook_signature_missing');
   }
-  let candidates: VcsLinkView[];
+  const secretOf = (link: VcsLinkView) => runtime.secrets.open(link.webhook_secret_sealed, webhookSecretContext(link.id));
+  const refused = () => new Unauthorized('the delivery could not be verified with the secret of any linked repository', 'webhook_signature_invalid');
   if (input.linkId) {
     const link = /^[0-9a-f-]{36}$/.test(input.linkId) ? await findVcsLink(deps.db, input.linkId) : undefined;
     if (!link || link.kind !== kind) throw new NotFound('no such webhook', 'webhook_not_found');
-    candidates = [link];
-  } else {
-    const repository = repositoryNamed(kind, input.payload);
-    candidates = repository ? await findVcsLinksByRepository(deps.db, kind, repository) : [];
+    const bodyless = kind !== 'github';
+    if (bodyless && !verifies(kind, secretOf(link), headers, Buffer.alloc(0))) throw refused();
+    const raw = await input.readBody();
+    if (!bodyless && !verifies(kind, secretOf(link), headers, raw)) throw refused();
+    return { link, raw, payload: parsePayload(raw, input.contentType) };
   }
+  const raw = await input.readBody();
+  const payload = parsePayload(raw, input.contentType);
+  const repository = repositoryNamed(kind, payload);
+  const candidates = repository ? await findVcsLinksByRepository(deps.db, kind, repository) : [];
   for (const link of candidates) {
-    if (verifies(kind, runtime.secrets.open(link.webhook_secret_sealed, webhookSecretContext(link.id)), headers, raw)) return link;
+    if (verifies(kind, secretOf(link), headers, raw)) return { link, raw, payload };
   }
-  throw new Unauthorized('the delivery could not be verified with the secret of any linked repository', 'webhook_signature_invalid');
+  throw refused();
 }
 
 /**
@@ -113,20 +135,22 @@ const summary = (row: VcsDeliveryRow) => ({ tag: row.tag, result: row.result, de
 /** Starts the tag publish; the row already says `started` (the workflow writes its outcome onto it when done). */
 async function startTagPublish(deps: AppDeps, link: VcsLinkView, row: VcsDeliveryRow, tag: string) {
   const workflowId = vcsWorkflowIds.tag(link.id, tag);
-  const arg: PublishVcsTagInput = { linkId: link.id, tag, trigger: 'webhook', deliveryRowId: String(row.id) };
+  const input: PublishVcsTagInput = { linkId: link.id, tag, trigger: 'webhook', deliveryRowId: String(row.id) };
   let alreadyRunning: boolean;
   try {
-    ({ alreadyRunning } = await startVcsWorkflow(deps, {
-      workflowType: 'publishVcsTag',
+    // A finished run may be followed by a new one (a redelivery re-checks the tag); a running one is joined.
+    ({ alreadyRunning } = await startWorkflow(deps.temporal, publishVcsTag, {
       workflowId,
-      arg,
-      kind: 'vcs-tag',
-      artifact: `${link.namespace}/${link.name}/${link.system}`,
+      taskQueue: deps.config.temporal.taskQueue,
+      input,
+      reusePolicy: 'ALLOW_DUPLICATE',
+      onAlreadyStarted: 'join',
+      searchAttributes: strataAttributes({ kind: 'vcs-tag', artifact: `${link.namespace}/${link.name}/${link.system}` }),
     }));
   } catch {
     // Forget the delivery so the provider's retry is not mistaken for a duplicate.
     await deleteVcsDelivery(deps.db, String(row.id));
-    throw new DomainError(503, 'webhook_not_processed', 'the delivery could not be processed now; the provider will retry it');
+    throw new DomainError('unavailable', 'webhook_not_processed', 'the delivery could not be processed now; the provider will retry it');
   }
   if (!alreadyRunning) return summary(row);
   const detail = 'a publish of this tag was already running; it decides the outcome';

@@ -25,7 +25,11 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | null | f
   }
 }
 
-function parseEvents(text: string): { event: string; data: any }[] {
+// Event payloads are checked field by field by the assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EventData = any;
+
+function parseEvents(text: string): { event: string; data: EventData }[] {
   return text
     .split('\n\n')
     .map((block) => {
@@ -33,7 +37,7 @@ function parseEvents(text: string): { event: string; data: any }[] {
       const data = /^data: (.+)$/m.exec(block)?.[1];
       return event && data ? { event, data: JSON.parse(data) } : null;
     })
-    .filter((e): e is { event: string; data: any } => e !== null);
+    .filter((e): e is { event: string; data: EventData } => e !== null);
 }
 
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
+import { layout } from '../../../core/layout';
 import type { AppDeps, AppState } from '../../deps';
 import { findStaticFile, indexFile, openStaticFile } from './static-files';
 
 /** Where `npm run build:web` writes the dashboard. */
-export const defaultWebDist = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+export const defaultWebDist = layout.webDist;
 
 // Paths that belong to the API and the registry protocols: never answered with the dashboard.
 const RESERVED = /^\/(api|v1|\.well-known|healthz|readyz|oauth)(\/|$)/;

@@ -3,6 +3,7 @@ import { Invalid } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
 import { requireToken } from '../../middleware/auth';
 import { describeWorkflow } from '../../workflows/run-workflow';
+import type { WorkflowView } from '../activity/shapes';
 
 /** Status of a workflow Strata started: the `statusUrl` of every 202. */
 export function workflowsRouter(deps: AppDeps): Router<AppState> {
@@ -11,7 +12,8 @@ export function workflowsRouter(deps: AppDeps): Router<AppState> {
     const id = ctx.params.workflowId!;
     if (!/^[a-z-]+:[^\s]{1,400}$/.test(id)) throw new Invalid(`${JSON.stringify(id)} is not a Strata workflow id`, 'invalid_workflow_id');
     const status = await describeWorkflow(deps.temporal, id);
-    ctx.body = { ...status, temporalUiUrl: `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(id)}` };
+    const body: WorkflowView = { ...status, temporalUiUrl: `${deps.config.temporal.uiUrl}/namespaces/${encodeURIComponent(deps.config.temporal.namespace)}/workflows/${encodeURIComponent(id)}` };
+    ctx.body = body;
   });
   return router;
 }

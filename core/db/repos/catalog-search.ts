@@ -1,32 +1,41 @@
 import type { Knex } from 'knex';
-import type { CatalogItem, CatalogKind, CatalogSort } from '../../api-shapes';
 import type { Tx } from '../knex';
 
-export type { CatalogItem, CatalogSort };
+export type CatalogKindFilter = 'all' | 'module' | 'provider';
+export type CatalogOrder = 'recent' | 'downloads' | 'name';
 
-
-/** One search over modules and providers together (the API's `catalogQuery` schema produces it). */
+/** One search over the catalogue; the module and provider lists are this search with a kind filter. */
 export interface CatalogQuery {
+  kind: CatalogKindFilter;
   q?: string;
   namespace?: string;
+  /** A module's provider/system, or a provider's type. */
   provider?: string;
-  kind: CatalogKind;
-  sort: CatalogSort;
-  page: number;
-  per_page: number;
+  sort: CatalogOrder;
+  limit: number;
+  offset: number;
+  /** Also list every namespace and provider, for filter menus. */
+  facets?: boolean;
 }
 
-
-interface Row {
+export interface CatalogRow {
   kind: 'module' | 'provider';
   namespace: string;
+  /** The module's name, or the provider's type. */
   name: string;
+  /** The module's system; null for a provider. */
   system: string | null;
   description: string | null;
   downloads: string;
-  latest_version: string | null;
-  version_count: string;
+  /** Every published version, in no particular order: the latest is chosen by core/registry/latest-version.ts. */
+  versions: string[];
   published_at: Date | null;
+}
+
+export interface CatalogResult {
+  rows: CatalogRow[];
+  total: number;
+  facets?: { namespaces: string[]; providers: string[] };
 }
 
 function catalog(db: Tx): Knex.QueryBuilder {
@@ -37,8 +46,7 @@ function catalog(db: Tx): Knex.QueryBuilder {
     'm.system',
     'm.description',
     'm.downloads',
-    db.raw('(select v.version from module_versions v where v.module_id = m.id order by v.published_at desc limit 1) as latest_version'),
-    db.raw('(select count(*) from module_versions v where v.module_id = m.id) as version_count'),
+    db.raw(`coalesce((select array_agg(v.version) from module_versions v where v.module_id = m.id), '{}') as versions`),
     db.raw('(select max(v.published_at) from module_versions v where v.module_id = m.id) as published_at'),
   );
   const providers = db('providers as p').select(
@@ -48,28 +56,25 @@ function catalog(db: Tx): Knex.QueryBuilder {
     db.raw('null::text as system'),
     'p.description',
     'p.downloads',
-    db.raw('(select v.version from provider_versions v where v.provider_id = p.id order by v.published_at desc limit 1) as latest_version'),
-    db.raw('(select count(*) from provider_versions v where v.provider_id = p.id) as version_count'),
+    db.raw(`coalesce((select array_agg(v.version) from provider_versions v where v.provider_id = p.id), '{}') as versions`),
     db.raw('(select max(v.published_at) from provider_versions v where v.provider_id = p.id) as published_at'),
   );
   return db.queryBuilder().from(modules.unionAll(providers, true).as('catalog'));
 }
 
-const orderings: Record<CatalogSort, string> = {
-  recent: 'published_at desc nulls last, lower(namespace), lower(name), system nulls first',
-  downloads: 'downloads desc, lower(namespace), lower(name), system nulls first',
+// Every ordering ends on the full identity (namespace, name, system, kind), so pages never overlap or skip.
+const orderings: Record<CatalogOrder, string> = {
+  recent: 'published_at desc nulls last, lower(namespace), lower(name), system nulls first, kind',
+  downloads: 'downloads desc, lower(namespace), lower(name), system nulls first, kind',
   name: 'lower(namespace), lower(name), system nulls first, kind',
 };
 
 /**
- * One search over modules and providers together, so a single sort and a single page span both kinds. `q`
- * matches namespace, name, provider/system and description (case-insensitive substring); `provider` matches a
- * module's system or a provider's type. Facets list every namespace and provider for the filter menus.
+ * The catalogue search behind `/api/v1/search`, `/api/v1/modules` and `/api/v1/providers`: one filter and
+ * ranking for all three. `q` matches namespace, name, provider/system and description (case-insensitive
+ * substring); `provider` matches a module's system or a provider's type; `kind` narrows to one kind.
  */
-export async function searchCatalog(
-  db: Tx,
-  s: CatalogQuery,
-): Promise<{ items: CatalogItem[]; total: number; facets: { namespaces: string[]; providers: string[] } }> {
+export async function searchCatalog(db: Tx, s: CatalogQuery): Promise<CatalogResult> {
   const filtered = catalog(db);
   if (s.kind !== 'all') filtered.where('kind', s.kind);
   if (s.namespace) filtered.whereRaw('lower(namespace) = lower(?)', [s.namespace]);
@@ -80,30 +85,18 @@ export async function searchCatalog(
       w.whereILike('namespace', like).orWhereILike('name', like).orWhereILike('system', like).orWhereILike('description', like),
     );
   }
-  const [countRows, rows, namespaces, providers] = await Promise.all([
+  const [countRows, rows, facets] = await Promise.all([
     filtered.clone().count({ count: '*' }) as unknown as Promise<{ count: string }[]>,
-    filtered
-      .clone()
-      .select('*')
-      .orderByRaw(orderings[s.sort])
-      .limit(s.per_page)
-      .offset((s.page - 1) * s.per_page) as unknown as Promise<Row[]>,
+    filtered.clone().select('*').orderByRaw(orderings[s.sort]).limit(s.limit).offset(s.offset) as unknown as Promise<CatalogRow[]>,
+    s.facets ? catalogFacets(db) : undefined,
+  ]);
+  return { total: Number(countRows[0]?.count ?? 0), rows, ...(facets ? { facets } : {}) };
+}
+
+async function catalogFacets(db: Tx): Promise<{ namespaces: string[]; providers: string[] }> {
+  const [namespaces, providers] = await Promise.all([
     catalog(db).distinct(db.raw('namespace')).orderBy('namespace').limit(500) as unknown as Promise<{ namespace: string }[]>,
     catalog(db).distinct(db.raw('coalesce(system, name) as provider')).orderBy('provider').limit(500) as unknown as Promise<{ provider: string }[]>,
   ]);
-  return {
-    total: Number(countRows[0]?.count ?? 0),
-    items: rows.map((r) => ({
-      kind: r.kind,
-      namespace: r.namespace,
-      name: r.name,
-      system: r.system,
-      description: r.description,
-      downloads: Number(r.downloads),
-      latestVersion: r.latest_version,
-      versionCount: Number(r.version_count),
-      publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
-    })),
-    facets: { namespaces: namespaces.map((n) => n.namespace), providers: providers.map((p) => p.provider) },
-  };
+  return { namespaces: namespaces.map((n) => n.namespace), providers: providers.map((p) => p.provider) };
 }

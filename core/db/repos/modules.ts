@@ -1,3 +1,4 @@
+import { sortVersionsDescending } from '../../registry/latest-version';
 import type { Tx } from '../knex';
 
 export interface ModuleAddress {
@@ -42,13 +43,13 @@ export async function findModule(db: Tx, a: ModuleAddress): Promise<ModuleRow | 
   return whereModule(db, a).first();
 }
 
-/** Versions of a module, or undefined when the module does not exist. */
+/** Versions of a module, highest first, or undefined when the module does not exist. */
 export async function listModuleVersionStrings(db: Tx, a: ModuleAddress): Promise<string[] | undefined> {
   const rows: { id: string; version: string | null }[] = await whereModule(db, a)
     .leftJoin('module_versions as v', 'v.module_id', 'modules.id')
     .select('modules.id', 'v.version');
   if (rows.length === 0) return undefined;
-  return rows.flatMap((r) => (r.version ? [r.version] : []));
+  return sortVersionsDescending(rows.flatMap((r) => (r.version ? [r.version] : [])));
 }
 
 export async function findModuleVersion(
@@ -62,8 +63,10 @@ export async function findModuleVersion(
     .first('v.*', 'modules.namespace', 'modules.name', 'modules.system');
 }
 
+/** A module's versions, highest first (semver precedence). */
 export async function listModuleVersions(db: Tx, moduleId: string): Promise<ModuleVersionRow[]> {
-  return db('module_versions').where({ module_id: moduleId }).orderBy('published_at', 'desc');
+  const rows: ModuleVersionRow[] = await db('module_versions').where({ module_id: moduleId });
+  return sortVersionsDescending(rows, (r) => r.version);
 }
 
 /** Creates the module on first publish (keeping the first spelling of its name) and returns its id. */
@@ -89,59 +92,4 @@ export async function insertModuleVersion(
     .insert({ ...row, analysis: JSON.stringify(row.analysis) })
     .returning('*');
   return inserted as ModuleVersionRow;
-}
-
-export interface ModuleSearch {
-  q?: string;
-  namespace?: string;
-  provider?: string;
-  limit: number;
-  offset: number;
-}
-
-export interface ModuleSummaryRow extends ModuleRow {
-  latest_version: string | null;
-  latest_published_at: Date | null;
-  version_count: string;
-}
-
-export async function searchModules(db: Tx, s: ModuleSearch): Promise<{ rows: ModuleSummaryRow[]; total: number }> {
-  const base = db('modules');
-  if (s.namespace) base.whereRaw('lower(modules.namespace) = lower(?)', [s.namespace]);
-  if (s.provider) base.where('modules.system', s.provider.toLowerCase());
-  if (s.q) {
-    const like = `%${s.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    base.where((w) =>
-      w
-        .whereILike('modules.namespace', like)
-        .orWhereILike('modules.name', like)
-        .orWhereILike('modules.system', like)
-        .orWhereILike('modules.description', like),
-    );
-  }
-  const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string }];
-  const rows = await base
-    .clone()
-    .leftJoin(
-      db('module_versions')
-        .select('module_id')
-        .count({ version_count: '*' })
-        .max({ latest_published_at: 'published_at' })
-        .groupBy('module_id')
-        .as('agg'),
-      'agg.module_id',
-      'modules.id',
-    )
-    .select(
-      'modules.*',
-      db.raw('coalesce(agg.version_count, 0) as version_count'),
-      'agg.latest_published_at',
-      db.raw(
-        '(select v.version from module_versions v where v.module_id = modules.id order by v.published_at desc limit 1) as latest_version',
-      ),
-    )
-    .orderBy([{ column: 'modules.namespace' }, { column: 'modules.name' }, { column: 'modules.system' }])
-    .limit(s.limit)
-    .offset(s.offset);
-  return { rows: rows as ModuleSummaryRow[], total: Number(count) };
 }

@@ -1,3 +1,4 @@
+import { sortVersionsDescending } from '../../registry/latest-version';
 import type { Tx } from '../knex';
 
 export interface ProviderAddress {
@@ -75,11 +76,17 @@ export interface VersionWithPlatforms extends ProviderVersionRow {
   platforms: ProviderPlatformRow[];
 }
 
-/** Every version of a provider with its platforms (one query each), or undefined when the provider is unknown. */
+/**
+ * Every version of a provider with its platforms (one query each), highest version first (semver precedence),
+ * or undefined when the provider is unknown.
+ */
 export async function listProviderVersions(db: Tx, a: ProviderAddress): Promise<VersionWithPlatforms[] | undefined> {
   const provider = await findProvider(db, a);
   if (!provider) return undefined;
-  const versions: ProviderVersionRow[] = await db('provider_versions').where({ provider_id: provider.id }).orderBy('published_at', 'desc');
+  const versions = sortVersionsDescending(
+    (await db('provider_versions').where({ provider_id: provider.id })) as ProviderVersionRow[],
+    (v) => v.version,
+  );
   if (versions.length === 0) return [];
   const platforms: ProviderPlatformRow[] = await db('provider_platforms')
     .whereIn('version_id', versions.map((v) => v.id))
@@ -110,37 +117,4 @@ export async function insertProviderVersion(
     .returning('*')) as ProviderVersionRow[];
   await db('provider_platforms').insert(platforms.map((p) => ({ ...p, version_id: version!.id })));
   return version!;
-}
-
-export interface ProviderSearch {
-  q?: string;
-  namespace?: string;
-  limit: number;
-  offset: number;
-}
-
-export async function searchProviders(
-  db: Tx,
-  s: ProviderSearch,
-): Promise<{ rows: (ProviderRow & { latest_version: string | null; version_count: string })[]; total: number }> {
-  const base = db('providers');
-  if (s.namespace) base.whereRaw('lower(providers.namespace) = lower(?)', [s.namespace]);
-  if (s.q) {
-    const like = `%${s.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    base.where((w) => w.whereILike('providers.namespace', like).orWhereILike('providers.type', like).orWhereILike('providers.description', like));
-  }
-  const [{ count }] = (await base.clone().count({ count: '*' })) as [{ count: string }];
-  const rows = await base
-    .clone()
-    .select(
-      'providers.*',
-      db.raw('(select count(*) from provider_versions v where v.provider_id = providers.id) as version_count'),
-      db.raw(
-        '(select v.version from provider_versions v where v.provider_id = providers.id order by v.published_at desc limit 1) as latest_version',
-      ),
-    )
-    .orderBy([{ column: 'providers.namespace' }, { column: 'providers.type' }])
-    .limit(s.limit)
-    .offset(s.offset);
-  return { rows, total: Number(count) };
 }

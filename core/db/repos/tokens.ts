@@ -55,3 +55,13 @@ export async function touchTokens(db: Tx, ids: string[]): Promise<void> {
 export async function hasBootstrapToken(db: Tx): Promise<boolean> {
   return Boolean(await db('api_tokens').where({ bootstrap: true }).whereNull('revoked_at').first('id'));
 }
+
+/** Active bootstrap tokens with the given name (the configured one and the generated one are named apart). */
+export async function listActiveBootstrapTokens(db: Tx): Promise<(TokenRow & { token_hash: string })[]> {
+  return db('api_tokens').where({ bootstrap: true }).whereNull('revoked_at').select([...columns, 'token_hash']);
+}
+
+/** Revokes every active bootstrap token except the one with `keepHash`; returns how many were revoked. */
+export async function revokeBootstrapTokensExcept(db: Tx, keepHash: string): Promise<number> {
+  return db('api_tokens').where({ bootstrap: true }).whereNull('revoked_at').whereNot({ token_hash: keepHash }).update({ revoked_at: db.fn.now() });
+}

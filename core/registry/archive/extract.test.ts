@@ -31,7 +31,7 @@ async function expectRejected(file: string, format: ArchiveFormat, code: string,
     (err: unknown) => err,
   );
   expect(failure).toBeInstanceOf(InvalidArtifact);
-  expect(failure).toMatchObject({ code, status: 422 });
+  expect(failure).toMatchObject({ code, kind: 'invalid_artifact' });
   expect(await readdir(dest)).toEqual([]);
   return failure as InvalidArtifact;
 }

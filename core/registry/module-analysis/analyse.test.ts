@@ -235,7 +235,7 @@ describe('analyseModule', () => {
     });
     const failure = await analyseModule(root).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(InvalidArtifact);
-    expect(failure).toMatchObject({ code: 'module_hcl_invalid', status: 422 });
+    expect(failure).toMatchObject({ code: 'module_hcl_invalid', kind: 'invalid_artifact' });
     expect((failure as Error).message).toMatch(/^modules\/vpc\/broken\.tf is not valid Terraform configuration: modules\/vpc\/broken\.tf:2,/);
     expect((failure as Error).message).toContain('Invalid expression');
   });

@@ -56,7 +56,7 @@ function rename(bytes: Buffer, from: string, to: Buffer | string): Buffer {
 const inspect = (file: string, options: { os?: string; limits?: { maxUncompressedBytes: number; maxEntries: number } } = {}) =>
   inspectProviderZip({ file, type: 'demo', version: '1.0.0', os: options.os ?? 'linux', limits: options.limits });
 
-const rejection = (code: string) => expect.objectContaining({ status: 422, code });
+const rejection = (code: string) => expect.objectContaining({ kind: 'invalid_artifact', code });
 
 // The same five files whose h1 Go's dirhash computed in hashes.test.ts.
 const REFERENCE_FILES: Entry[] = [

@@ -68,7 +68,7 @@ describe('parseShasums', () => {
     ['invalid UTF-8', Buffer.concat([Buffer.from(`${A}  `), Buffer.from([0xff, 0xfe]), Buffer.from('\n')])],
   ])('rejects %s', (_, content) => {
     expect(() => parseShasums(Buffer.isBuffer(content) ? content : Buffer.from(content))).toThrow(
-      expect.objectContaining({ status: 422, code: 'shasums_invalid' }),
+      expect.objectContaining({ kind: 'invalid_artifact', code: 'shasums_invalid' }),
     );
   });
 });

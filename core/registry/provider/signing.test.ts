@@ -19,7 +19,7 @@ async function sign(data: Buffer, key: openpgp.PrivateKey, format: 'binary' | 'a
   return Buffer.from(signature);
 }
 
-const code = (value: string) => expect.objectContaining({ status: 422, code: value });
+const code = (value: string) => expect.objectContaining({ kind: 'invalid_artifact', code: value });
 
 describe('readSigningKey', () => {
   it('accepts an RSA public key and reports its identity', async () => {

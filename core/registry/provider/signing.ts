@@ -1,5 +1,11 @@
-import * as openpgp from 'openpgp';
+import type * as OpenPgp from 'openpgp';
 import { InvalidArtifact } from '../../errors';
+
+/**
+ * openpgp is loaded on first use (~18 MB resident once loaded): the API needs it only when a key is added, the
+ * worker when a provider is published; an idle registry never pays for it.
+ */
+const loadOpenPgp = (): Promise<typeof OpenPgp> => import('openpgp');
 
 /** A validated public signing key, as the registry stores it and lists it in `signing_keys.gpg_public_keys`. */
 export interface SigningKey {
@@ -30,7 +36,8 @@ export async function readSigningKey(asciiArmor: string): Promise<SigningKey> {
   if (blocks > 1) {
     throw new InvalidArtifact(`expected exactly one public key, found ${blocks} armored blocks`, 'signing_key_multiple');
   }
-  let keys: openpgp.Key[];
+  const openpgp = await loadOpenPgp();
+  let keys: OpenPgp.Key[];
   try {
     keys = await openpgp.readKeys({ armoredKeys: asciiArmor });
   } catch {
@@ -91,7 +98,8 @@ export async function verifyDetachedSignature(input: {
       'signature_armored',
     );
   }
-  let signature: openpgp.Signature;
+  const openpgp = await loadOpenPgp();
+  let signature: OpenPgp.Signature;
   try {
     signature = await openpgp.readSignature({ binarySignature: new Uint8Array(input.signature) });
   } catch {
@@ -118,7 +126,7 @@ function looksArmored(signature: Buffer): boolean {
   return signature.subarray(0, 64).toString('latin1').trimStart().startsWith('-----BEGIN PGP');
 }
 
-function keyIdOf(key: openpgp.Key): string {
+function keyIdOf(key: OpenPgp.Key): string {
   return key.getKeyID().toHex().toUpperCase();
 }
 

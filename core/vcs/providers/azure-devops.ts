@@ -1,15 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as azdev from 'azure-devops-node-api';
 import type { IGitApi } from 'azure-devops-node-api/GitApi';
 import { GitVersionType, VersionControlRecursionType, type GitRef } from 'azure-devops-node-api/interfaces/GitInterfaces';
 import { toVcsError } from '../errors';
-import { checkBaseUrl, type NetworkPolicy } from '../network-policy';
+import { checkDestination, pinnedLookup, type NetworkPolicy } from '../network-policy';
 import { parseAzureRepository } from '../repository-name';
-import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, WebhookRegistration } from '../types';
-
-/** The user name Strata puts in the service hook's basic-auth credentials; the password is the link's secret. */
-export const AZURE_HOOK_USER = 'strata';
+import { AZURE_HOOK_USER, type VcsArchive, type VcsClient, type VcsIdentity, type VcsRepository, type VcsTag, type WebhookRegistration } from '../types';
 
 /** The location id of the Git "Refs" resource, as azure-devops-node-api's GitApi uses it. */
 const REFS_LOCATION = '2d874a60-a811-4f62-9c9f-963a6ea0a55b';
@@ -28,6 +26,7 @@ export class AzureDevOpsClient implements VcsClient {
   readonly kind = 'azure-devops' as const;
   private readonly connection: azdev.WebApi;
   private git: Promise<IGitApi> | null = null;
+  private pinned: { address: string; agent: HttpAgent } | null = null;
 
   constructor(private readonly options: { baseUrl: string; token: string; policy: NetworkPolicy }) {
     this.connection = new azdev.WebApi(options.baseUrl, azdev.getPersonalAccessTokenHandler(options.token), {
@@ -38,14 +37,36 @@ export class AzureDevOpsClient implements VcsClient {
     });
   }
 
+  /**
+   * Checks the base URL's host once for this call and routes every socket of the underlying HTTP clients to
+   * the address that passed the check (typed-rest-client offers no lookup option, so its agent is replaced).
+   */
+  private async pin(): Promise<void> {
+    const destination = await checkDestination(this.options.baseUrl, this.options.policy);
+    if (this.pinned?.address !== destination.address) {
+      this.pinned?.agent.destroy();
+      const options = { keepAlive: true, lookup: pinnedLookup(destination) };
+      const agent = new URL(this.options.baseUrl).protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+      this.pinned = { address: destination.address, agent };
+    }
+    const agent = this.pinned!.agent;
+    const clients: unknown[] = [this.connection.rest.client];
+    const git = this.git ? await this.git.catch(() => null) : null;
+    if (git) clients.push(git.http, git.rest.client);
+    for (const client of clients) (client as { _getAgent: () => HttpAgent })._getAgent = () => agent;
+  }
+
   private async call<T>(attempted: string, fn: (git: IGitApi) => Promise<T>): Promise<T> {
     try {
-      await checkBaseUrl(this.options.baseUrl, this.options.policy);
+      await this.pin();
       this.git ??= this.connection.getGitApi();
-      return await fn(await this.git.catch((err) => {
+      const git = await this.git.catch((err) => {
         this.git = null;
         throw err;
-      }));
+      });
+      // The Git API's own clients exist only now on a first call: pin them too before they send anything.
+      await this.pin();
+      return await fn(git);
     } catch (err) {
       throw toVcsError('azure-devops', err, attempted);
     }
@@ -53,7 +74,7 @@ export class AzureDevOpsClient implements VcsClient {
 
   async whoAmI(): Promise<VcsIdentity> {
     try {
-      await checkBaseUrl(this.options.baseUrl, this.options.policy);
+      await this.pin();
       const data = await this.connection.connect();
       const user = data.authenticatedUser;
       if (!user?.id || user.descriptor?.identityType === 'Microsoft.TeamFoundation.UnauthenticatedIdentity') {

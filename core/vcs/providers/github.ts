@@ -7,9 +7,8 @@ import { toVcsError } from '../errors';
 import { parseGitHubRepository } from '../repository-name';
 import { guardedFetch } from '../guarded-fetch';
 import type { NetworkPolicy } from '../network-policy';
-import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, WebhookRegistration } from '../types';
+import { GITHUB_API, type VcsArchive, type VcsClient, type VcsIdentity, type VcsRepository, type VcsTag, type WebhookRegistration } from '../types';
 
-export const GITHUB_API = 'https://api.github.com';
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MAX_TAG_DEPTH = 5;
 

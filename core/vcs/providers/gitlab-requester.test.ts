@@ -3,8 +3,14 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GitLabClient } from './gitlab';
 
 // @gitbeaker/rest follows redirects with the global fetch on its own; Strata's requester must check every hop
-// against the network policy. The global fetch is replaced by a fake internet (with the switch off, the real
-// loopback stand-ins are unreachable by design), which follows redirects itself unless asked not to.
+// against the network policy. The guard's transport (undici's fetch) is replaced by a fake internet (with the
+// switch off, the real loopback stand-ins are unreachable by design), which follows redirects itself unless
+// asked not to.
+const transport = vi.hoisted(() => ({ fetch: null as null | ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) }));
+vi.mock('undici', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('undici')>()),
+  fetch: (input: string | URL | Request, init?: RequestInit) => transport.fetch!(input, init),
+}));
 
 const SHA = 'a'.repeat(40);
 const addresses: Record<string, string> = {
@@ -40,10 +46,10 @@ async function fakeInternet(input: string | URL | Request, init?: RequestInit): 
 
 beforeEach(() => {
   seen = [];
-  vi.stubGlobal('fetch', fakeInternet);
+  transport.fetch = fakeInternet;
 });
 afterEach(() => {
-  vi.unstubAllGlobals();
+  transport.fetch = null;
 });
 
 describe('GitLab requests with STRATA_VCS_ALLOW_PRIVATE_NETWORKS off', () => {

@@ -7,7 +7,6 @@ import { parseGitLabProject } from '../repository-name';
 import { guardedGitLabRequester } from './gitlab-requester';
 import type { VcsArchive, VcsClient, VcsIdentity, VcsRepository, VcsTag, WebhookRegistration } from '../types';
 
-export const GITLAB_COM = 'https://gitlab.com';
 
 /** gitlab.com or a self-managed GitLab through @gitbeaker/rest, with a personal/project/group access token. */
 export class GitLabClient implements VcsClient {

@@ -1,6 +1,6 @@
 // Pure helpers of the VCS pages: provider facts, how to read a delivery result, ordering the tag preview,
 // guessing a module address from a repository, and what to paste where when a webhook must be set up by hand.
-import { compareVersions } from './semver';
+import { compareVersions } from '../../../core/registry/latest-version';
 import type { SyncVcsLinkResult } from '../../../workflows/vcs/types';
 import type { VcsConnectionStatus, VcsDeliveryResult, VcsKind, VcsTagPreview } from './types';
 

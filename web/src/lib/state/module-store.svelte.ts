@@ -1,13 +1,25 @@
 import { ApiError } from '../api';
-import { latestVersion } from '../semver';
+import { latestVersion } from '../../../../core/registry/latest-version';
 import type { ModuleDetail, ModuleUnit, ModuleVersion } from '../types';
 import { Loader } from './loader.svelte';
 import { api } from './session.svelte';
 
 // Switching versions or submodules re-renders the page: keep the last module for a moment instead of
-// fetching a 1,000-version module again.
+// fetching a 1,000-version module again. A plain Map on purpose: filling the cache must not re-render anything.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const cache = new Map<string, { at: number; data: ModuleDetail }>();
 const FRESH_MS = 30_000;
+// A few modules at most: a long browsing session must not keep every module it ever opened.
+const KEEP = 8;
+
+function remember(key: string, data: ModuleDetail): void {
+  cache.delete(key);
+  cache.set(key, { at: Date.now(), data });
+  for (const oldest of cache.keys()) {
+    if (cache.size <= KEEP) break;
+    cache.delete(oldest);
+  }
+}
 
 /** A module page: the module (all versions), the chosen version and unit, and the download series. */
 export class ModuleStore {
@@ -48,7 +60,7 @@ export class ModuleStore {
     void this.module.load(async (signal) => {
       if (hit && Date.now() - hit.at < FRESH_MS) return hit.data;
       const data = await api.module(namespace, name, system, signal);
-      cache.set(key, { at: Date.now(), data });
+      remember(key, data);
       return data;
     });
     void this.downloads.load((signal) => api.moduleDownloads(namespace, name, system, 90, signal));
@@ -61,7 +73,7 @@ export class ModuleStore {
     cache.delete(key);
     void this.module.load(async (signal) => {
       const data = await api.module(namespace, name, system, signal);
-      cache.set(key, { at: Date.now(), data });
+      remember(key, data);
       return data;
     }, { keep: true });
   }

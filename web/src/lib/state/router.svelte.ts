@@ -9,6 +9,8 @@ export class Router {
   path = $state(globalThis.location?.pathname ?? '/');
   search = $state(globalThis.location?.search ?? '');
   route: Route = $derived(matchRoute(this.path));
+  // Re-derived from `search` on every navigation; nobody mutates it in place.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   query: URLSearchParams = $derived(new URLSearchParams(this.search));
 
   start(): () => void {
@@ -17,6 +19,8 @@ export class Router {
       if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
       const a = (e.target as Element | null)?.closest?.('a');
       if (!a || a.target || a.hasAttribute('download') || a.getAttribute('rel')?.includes('external')) return;
+      // A throw-away value read once, not state.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const url = new URL(a.href, location.href);
       if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/v1/')) return;
       // In-page anchors (the skip link, README headings) are the browser's job.
@@ -43,6 +47,8 @@ export class Router {
 
   /** Sets (or clears, with '' / undefined) query parameters of the current page. */
   setQuery(changes: Record<string, string | number | undefined | null>, options: { replace?: boolean } = {}): void {
+    // A throw-away copy turned into the next URL, not state.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const params = new URLSearchParams(this.search);
     for (const [k, v] of Object.entries(changes)) {
       if (v === undefined || v === null || v === '') params.delete(k);
