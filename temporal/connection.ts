@@ -8,8 +8,14 @@ import { clientTracingInterceptors } from './tracing';
 
 const GRPC_ALREADY_EXISTS = 6;
 
+/**
+ * gRPC's reconnect backoff grows to 120 s by default: a Temporal server that was down for half a minute would
+ * leave the API answering 503 for minutes after it came back. Retry the connection at least every 2 s instead.
+ */
+const RECONNECT = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 };
+
 export async function connectClient(input: { address: string; namespace: string }): Promise<Client> {
-  const connection = await Connection.connect({ address: input.address });
+  const connection = await Connection.connect({ address: input.address, channelArgs: RECONNECT });
   return new Client({ connection, namespace: input.namespace, interceptors: { workflow: [...(await clientTracingInterceptors()), traceHeader] } });
 }
 

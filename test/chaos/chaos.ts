@@ -213,7 +213,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
     const ready = async () => {
       const res = await call()('/readyz', { token: null });
-      return res.status === 200;
+      // Not ready: the answer is kept as the last error, so a failure says which dependency did not come back.
+      if (res.status !== 200) throw new Error(`readyz ${res.status} ${res.body.toString().slice(0, 300)}`);
+      return true;
     };
     /** Restarts whatever is not running (the chosen process, and any that died with it). */
     const supervise = async (chosen: string) => {
@@ -281,7 +283,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         }
       }
       await supervise(chosen);
-      await eventually(ready, 60_000, `ready after killing ${chosen}`, 100);
+      await eventually(ready, 60_000, `ready after killing ${chosen}`, 100).catch((err: Error) => {
+        throw new Error(`${err.message}\nAPI output:\n${c.apis[0]!.process.output.slice(-3000)}`);
+      });
       // Collateral: a worker that lost its server may exit a moment later; check once more before moving on.
       await supervise(chosen);
       const recovery = Date.now() - killedAt;
