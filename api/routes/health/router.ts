@@ -16,7 +16,9 @@ export function healthRouter(deps: AppDeps): Router<AppState> {
       Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 3000).unref())]);
     const [postgres, temporal] = await Promise.allSettled([
       timeout(deps.db.raw('select 1')),
-      timeout(deps.temporal.connection.workflowService.getSystemInfo({})),
+      // A gRPC deadline, not only the race: the client's retry interceptor would otherwise keep retrying a call
+      // the answer no longer waits for (one per probe while Temporal is down), into the connection's shutdown.
+      timeout(deps.temporal.connection.withDeadline(Date.now() + 3000, () => deps.temporal.connection.workflowService.getSystemInfo({}))),
     ]);
     const checks = {
       postgres: postgres.status === 'fulfilled' ? 'ok' : String((postgres.reason as Error).message),
