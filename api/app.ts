@@ -5,7 +5,12 @@ import { BodyMemoryBudget } from './body';
 import type { AppDeps, AppState } from './deps';
 import { errorHandler } from './middleware/errors';
 import { metricsEndpoint, requestMetrics } from './middleware/metrics';
+import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
+import { authRouter } from './routes/auth/router';
+import { namespacesRouter } from './routes/namespaces/router';
+import { orgsRouter } from './routes/orgs/router';
+import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
 import { healthRouter } from './routes/health/router';
@@ -46,6 +51,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     await next();
   });
   app.use(metricsEndpoint(deps.metrics, deps.config.observability.metricsToken));
+  app.use(identify(deps));
   for (const router of apiRouters(deps)) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));
@@ -70,6 +76,10 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     providersRouter(deps),
     gpgKeysRouter(deps),
     tokensRouter(deps),
+    authRouter(deps),
+    usersRouter(deps),
+    orgsRouter(deps),
+    namespacesRouter(deps),
     workflowsRouter(deps),
     activityRouter(deps),
     searchRouter(deps),

@@ -1,4 +1,7 @@
 import type { Client } from '@temporalio/client';
+import type { IdentityResolver } from '../core/auth/identity-resolver';
+import type { NamespaceDirectory, NamespaceInfo } from '../core/auth/namespace-directory';
+import type { Identity } from '../core/auth/principal';
 import type { Config } from '../core/config';
 import type { Db } from '../core/db/knex';
 import type { Logger } from '../core/log';
@@ -16,11 +19,18 @@ export interface AppDeps {
   log: Logger;
   cache: ResponseCache;
   metrics: ApiMetrics;
+  /** Bearer tokens and session cookies → principal and access (cached ≤ 4 s). */
+  identity: IdentityResolver;
+  /** Namespaces' organisations and visibility (reloaded every few seconds). */
+  namespaces: NamespaceDirectory;
 }
 
 /** Koa state set by the middleware. */
 export interface AppState extends BodyState {
   requestId: string;
   log: Logger;
-  token?: { id: string; name: string; scopes: string[] };
+  /** Who is asking (api/middleware/identity.ts); anonymous when no credential was sent. */
+  identity: Identity;
+  /** The namespace of the path, once a route-level check has loaded it. */
+  namespaceInfo?: NamespaceInfo;
 }

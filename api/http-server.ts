@@ -9,7 +9,10 @@ import type { Db } from '../core/db/knex';
 import type { Logger } from '../core/log';
 import { ApiMetrics } from '../core/observability/api-metrics';
 import type { BlobStorage } from '../core/storage/storage';
+import { IdentityResolver } from '../core/auth/identity-resolver';
+import { NamespaceDirectory } from '../core/auth/namespace-directory';
 import { createApp } from './app';
+import { createAccessGate } from './protocol/access-gate';
 import { isCachedFamily, protocolFamily } from './middleware/metrics';
 import { DownloadCounter } from './protocol/download-counter';
 import { createProtocolFastPath } from './protocol/fast-path';
@@ -52,6 +55,8 @@ export async function startApiServer(input: {
     },
   });
   await listener.ready;
+  const identity = new IdentityResolver(input.db, { csrfSecret: input.signingSecret, sessionIdleSeconds: config.identity.sessionIdleSeconds });
+  const namespaces = new NamespaceDirectory(input.db);
   const fastPath = createProtocolFastPath({
     ctx: {
       db: input.db,
@@ -64,8 +69,9 @@ export async function startApiServer(input: {
     cache,
     counter,
     log,
+    gate: createAccessGate({ namespaces, identity }),
   });
-  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics }).callback();
+  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces }).callback();
   // Fast-path answers are timed here (Koa times its own in api/middleware/metrics.ts): a synchronous answer is a
   // cache hit, an asynchronous one that the fast path kept is a miss it had to build (or a streamed blob).
   const record = (req: IncomingMessage, res: ServerResponse, started: number, hit: boolean) => {
@@ -117,6 +123,7 @@ export async function startApiServer(input: {
         server.closeAllConnections();
       });
       await counter.flush();
+      await identity.flush().catch(() => undefined);
       await listener.stop();
     },
   };

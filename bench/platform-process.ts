@@ -42,6 +42,8 @@ export async function startPlatform(input: {
     ...process.env,
     PORT: String(port),
     STRATA_DATA_DIR: input.dataDir,
+    // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
+    STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
     STRATA_EMBEDDED_PG_PORT: String(pgPort),
     STRATA_TEMPORAL_PORT: String(temporalPort),
     STRATA_TEMPORAL_UI_PORT: String(temporalUiPort),

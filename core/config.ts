@@ -56,6 +56,11 @@ const schema = z
     STRATA_MIRROR_HOSTNAMES: z.string().default(''),
     STRATA_METRICS_TOKEN: z.string().min(16).optional(),
     STRATA_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    STRATA_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(720),
+    STRATA_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(168),
+    STRATA_NAMESPACE_DEFAULT_VISIBILITY: z.enum(['private', 'public']).default('private'),
+    STRATA_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+    STRATA_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -159,6 +164,18 @@ export interface Config {
     /** Port of the worker process's own `/metrics` server; null: the worker serves none. */
     workerMetricsPort: number | null;
   };
+  identity: {
+    /** A dashboard session ends after this long without a request… */
+    sessionIdleSeconds: number;
+    /** …and this long after sign-in, whatever happens. */
+    sessionMaxSeconds: number;
+    /** Visibility of a namespace created without one (also when a platform admin publishes into a new namespace). */
+    defaultVisibility: 'private' | 'public';
+    /** Failed sign-ins in a row before an account is locked… */
+    loginMaxFailures: number;
+    /** …for this long. */
+    loginLockSeconds: number;
+  };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -209,6 +226,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     serveWeb: e.STRATA_SERVE_WEB,
     mirrorHostnames: e.STRATA_MIRROR_HOSTNAMES.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     observability: { metricsToken: e.STRATA_METRICS_TOKEN ?? null, workerMetricsPort: e.STRATA_WORKER_METRICS_PORT ?? null },
+    identity: {
+      sessionIdleSeconds: e.STRATA_SESSION_IDLE_MINUTES * 60,
+      sessionMaxSeconds: e.STRATA_SESSION_MAX_HOURS * 3600,
+      defaultVisibility: e.STRATA_NAMESPACE_DEFAULT_VISIBILITY,
+      loginMaxFailures: e.STRATA_LOGIN_MAX_FAILURES,
+      loginLockSeconds: e.STRATA_LOGIN_LOCK_MINUTES * 60,
+    },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };

@@ -8,7 +8,7 @@ import { routeTable } from './route-table';
 /** `GET /api/v1/modules/{namespace}` for every route a Koa router registers (HEAD and OPTIONS are implied). */
 function registeredRoutes(): string[] {
   // Building the routers only wires handlers; nothing touches the dependencies until a request arrives.
-  const routers = apiRouters({ config: { temporal: {} }, log: {} } as unknown as AppDeps);
+  const routers = apiRouters({ config: { temporal: {}, publicUrl: 'http://localhost:8080', identity: {} }, log: {} } as unknown as AppDeps);
   const out = new Set<string>();
   for (const router of routers) {
     for (const layer of router.stack) {

@@ -31,6 +31,7 @@ import {
   vcsViolationList,
   webhookAccepted,
 } from '../routes/vcs/shapes';
+import { identityRoutes } from './identity-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -373,6 +374,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...healthRoutes,
   ...catalogRoutes,
   ...accessRoutes,
+  ...identityRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/log';
 import { BLOB_ROUTE } from '../../core/storage/url-signing';
+import type { GateDecision } from './access-gate';
 import { createBlobRoute } from './blob-route';
 import type { ProtocolContext } from './context';
 import type { DownloadCounter } from './download-counter';
@@ -24,6 +25,8 @@ export function createProtocolFastPath(deps: {
   cache: ResponseCache;
   counter: DownloadCounter;
   log: Logger;
+  /** Private namespaces: who may read them (api/protocol/access-gate.ts). */
+  gate: (req: IncomingMessage, namespace: string) => GateDecision | Promise<GateDecision>;
 }) {
   const discovery = jsonResponse(200, DISCOVERY, { tags: [] });
   const { ctx } = deps;
@@ -74,15 +77,19 @@ export function createProtocolFastPath(deps: {
       send(req, res, await deps.cache.get(match.key, () => build(match)));
       return true;
     } catch (err) {
-      deps.log.error({ err, path }, 'protocol request failed');
-      if (!res.headersSent) {
-        const r = protocolError(500, 'internal', 'internal error');
-        res.writeHead(r.status, r.headers);
-        res.end(r.body);
-      } else {
-        res.destroy();
-      }
+      fail(res, err, path);
       return true;
+    }
+  }
+
+  function fail(res: ServerResponse, err: unknown, path: string): void {
+    deps.log.error({ err, path }, 'protocol request failed');
+    if (!res.headersSent) {
+      const r = protocolError(500, 'internal', 'internal error');
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+    } else {
+      res.destroy();
     }
   }
 
@@ -97,6 +104,32 @@ export function createProtocolFastPath(deps: {
     const q = raw.indexOf('?');
     const path = q === -1 ? raw : raw.slice(0, q);
     const match = path.startsWith('/v1/') || path === DISCOVERY_PATH ? parseProtocolPath(path) : null;
+    if (match && match.kind !== 'discovery') {
+      const gate = deps.gate(req, match.namespace);
+      if (gate !== true) {
+        if (!(gate instanceof Promise)) {
+          send(req, res, gate);
+          return true;
+        }
+        return gate.then(
+          (decision) => {
+            if (decision !== true) {
+              send(req, res, decision);
+              return true;
+            }
+            return serve(req, res, path, match);
+          },
+          (err: unknown) => {
+            fail(res, err, path);
+            return true;
+          },
+        );
+      }
+    }
+    return serve(req, res, path, match);
+  };
+
+  function serve(req: IncomingMessage, res: ServerResponse, path: string, match: ProtocolRequest | null): boolean | Promise<boolean> {
     const hit = match ? deps.cache.peek(match.key) : undefined;
     if (hit) {
       send(req, res, hit);
@@ -104,5 +137,5 @@ export function createProtocolFastPath(deps: {
     }
     if (!match && !path.startsWith(BLOB_ROUTE)) return false;
     return handleMiss(req, res, path, match);
-  };
+  }
 }

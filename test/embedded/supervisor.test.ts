@@ -127,6 +127,8 @@ beforeAll(async () => {
     PATH: process.env.PATH!,
     HOME: process.env.HOME!,
     STRATA_DATA_DIR: dataDir,
+    // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
+    STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
     PORT: String(port),
     HOST: '127.0.0.1',
     STRATA_PUBLIC_URL: apiUrl,

@@ -105,6 +105,8 @@ export async function startPlatform(
     STRATA_TASK_QUEUE: `strata-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
     STRATA_MIRROR_HOSTNAMES: MIRROR_ALIAS,
+    // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
+    STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
     ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile } : {}),
     ...options.env,
   });

@@ -59,6 +59,8 @@ export class Cluster {
       LOG_LEVEL: 'info',
       // The VCS stand-ins listen on loopback.
       STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true',
+      // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
+      STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
       ...this.settings.env,
       ...extra,
     };

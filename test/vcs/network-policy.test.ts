@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { findOrgByName } from '../../core/db/repos/organizations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionTokenContext, insertVcsConnection } from '../../core/db/repos/vcs-connections';
 import { createVcsRuntime } from '../../core/vcs/runtime';
@@ -40,7 +41,8 @@ describe('VCS base URLs without STRATA_VCS_ALLOW_PRIVATE_NETWORKS', () => {
   it('the worker refuses too, for a connection saved before the switch was turned off', async () => {
     const runtime = await createVcsRuntime(platform.config);
     const id = randomUUID();
-    await insertVcsConnection(platform.db, { id, kind: 'github', name: 'saved earlier', base_url: github.url, token_sealed: runtime.secrets.seal('ghp_validtoken', connectionTokenContext(id)) });
+    const org = (await findOrgByName(platform.db, 'default'))!;
+    await insertVcsConnection(platform.db, { id, org_id: org.id, kind: 'github', name: 'saved earlier', base_url: github.url, token_sealed: runtime.secrets.seal('ghp_validtoken', connectionTokenContext(id)) });
     const res = await call(`/api/v1/vcs/connections/${id}/validate`, { method: 'POST' });
     const status = res.status === 202 ? await finished(call, res.json().validation.statusUrl) : null;
     const connection = (await call(`/api/v1/vcs/connections/${id}`)).json();

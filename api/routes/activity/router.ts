@@ -1,8 +1,9 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { Invalid } from '../../../core/errors';
+import { Invalid, Unauthorized } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
-import { requireToken } from '../../middleware/auth';
+import { requireSignedIn } from '../../authz';
+import { mayViewWorkflow, requireWorkflowVisible } from '../../workflow-access';
 import { openEventStream } from './event-stream';
 import { listStrataWorkflows } from './list-workflows';
 import { activityListQuery, WORKFLOW_ID } from './schemas';
@@ -22,11 +23,17 @@ function workflowId(raw: string): string {
  * `EventSource` cannot send headers, so the events route also accepts the token as `?token=`. Only there:
  * every other route takes the header alone. The request log records the path without the query string.
  */
-const tokenFromQuery: Middleware<AppState> = async (ctx, next) => {
-  const token = ctx.query.token;
-  if (!ctx.get('authorization') && typeof token === 'string' && token) ctx.req.headers.authorization = `Bearer ${token}`;
-  await next();
-};
+function tokenFromQuery(deps: AppDeps): Middleware<AppState> {
+  return async (ctx, next) => {
+    const token = ctx.query.token;
+    if (ctx.state.identity.principal.kind === 'anonymous' && typeof token === 'string' && token) {
+      const identity = await deps.identity.resolveToken(token);
+      if (!identity) throw new Unauthorized('the API token is unknown, expired or has been revoked', 'invalid_token');
+      ctx.state.identity = identity;
+    }
+    await next();
+  };
+}
 
 /**
  * The activity feed: Strata's workflows from Temporal visibility (token required, like a workflow's status),
@@ -37,9 +44,10 @@ export function activityRouter(deps: AppDeps): Router<AppState> {
   const read = (id: string) => readWorkflowView(deps, id);
   const watchers = new WorkflowWatchers({ read, log: deps.log });
 
-  router.get('/', requireToken(deps.db), async (ctx) => {
+  router.get('/', async (ctx) => {
+    requireSignedIn(ctx);
     const q = activityListQuery.parse(ctx.query);
-    ctx.body = await listStrataWorkflows(deps.temporal, {
+    const page = await listStrataWorkflows(deps.temporal, {
       namespace: deps.config.temporal.namespace,
       taskQueue: deps.config.temporal.taskQueue,
       kind: q.kind,
@@ -48,14 +56,18 @@ export function activityRouter(deps: AppDeps): Router<AppState> {
       pageToken: q.pageToken,
       pageSize: q.per_page,
     });
+    // A page may hold fewer items than asked: workflows of namespaces the principal cannot read are left out.
+    const visible = await Promise.all(page.items.map((w) => mayViewWorkflow(deps, ctx, w.workflowId)));
+    ctx.body = { ...page, items: page.items.filter((_, i) => visible[i]) };
   });
 
   /**
    * `event: status` with the status route's JSON (plus `temporalUiUrl`) whenever it changes, then
    * `event: end` once the workflow has closed. An unknown workflow is a plain 404 before the stream opens.
    */
-  router.get('/:workflowId/events', tokenFromQuery, requireToken(deps.db), async (ctx) => {
+  router.get('/:workflowId/events', tokenFromQuery(deps), async (ctx) => {
     const id = workflowId(ctx.params.workflowId!);
+    await requireWorkflowVisible(deps, ctx, id);
     const first = await read(id);
     const stream = openEventStream(ctx);
     let lastSent = '';

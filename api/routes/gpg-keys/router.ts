@@ -7,7 +7,8 @@ import { assertName } from '../../../core/registry/names';
 import { readSigningKey } from '../../../core/registry/provider';
 import type { AppDeps, AppState } from '../../deps';
 import { readJson } from '../../body';
-import { requireToken } from '../../middleware/auth';
+import { namespaceForManage, requireReadable } from '../../namespace-access';
+import { audit } from '../../authz';
 import { presentGpgKey } from './present';
 import { addKey, deleteQuery } from './schemas';
 
@@ -18,21 +19,27 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
+    await requireReadable(deps, ctx, namespace);
     ctx.body = { items: (await listGpgKeys(deps.db, namespace)).map(presentGpgKey) };
   });
 
-  router.post('/', requireToken(deps.db), async (ctx) => {
+  router.post('/', async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
+    const ns = await namespaceForManage(deps, ctx, namespace);
     const body = addKey.parse(await readJson(ctx));
     const key = await readSigningKey(body.asciiArmor);
     try {
-      const row = await insertGpgKey(deps.db, {
-        namespace,
-        key_id: key.keyId,
-        fingerprint: key.fingerprint,
-        ascii_armor: key.armored,
-        source: body.source ?? null,
-        source_url: body.sourceUrl ?? null,
+      const row = await deps.db.transaction(async (tx) => {
+        const inserted = await insertGpgKey(tx, {
+          namespace,
+          key_id: key.keyId,
+          fingerprint: key.fingerprint,
+          ascii_armor: key.armored,
+          source: body.source ?? null,
+          source_url: body.sourceUrl ?? null,
+        });
+        await audit(ctx, tx, { orgId: ns.orgId, action: 'gpg_key.add', target: `${namespace}/${key.keyId}`, result: 'success' });
+        return inserted;
       });
       await changed(namespace);
       ctx.status = 201;
@@ -48,8 +55,9 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
    * `?force=true`, which revokes it instead: new releases can no longer be signed with it, while clients keep
    * getting it for the versions it signed so `init` still verifies them.
    */
-  router.delete('/:keyId', requireToken(deps.db), async (ctx) => {
+  router.delete('/:keyId', async (ctx) => {
     const namespace = assertName('namespace', ctx.params.namespace!);
+    const ns = await namespaceForManage(deps, ctx, namespace);
     const keyId = ctx.params.keyId!;
     const force = deleteQuery.parse(ctx.query).force === 'true';
     const revoked = await deps.db.transaction(async (tx) => {
@@ -58,6 +66,7 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
       const signed = await countVersionsSignedBy(tx, namespace, key.key_id);
       if (signed === 0) {
         await deleteGpgKey(tx, key.id);
+        await audit(ctx, tx, { orgId: ns.orgId, action: 'gpg_key.delete', target: `${namespace}/${key.key_id}`, result: 'success' });
         return null;
       }
       if (!force) {
@@ -66,6 +75,7 @@ export function gpgKeysRouter(deps: AppDeps): Router<AppState> {
           'key_in_use',
         );
       }
+      await audit(ctx, tx, { orgId: ns.orgId, action: 'gpg_key.revoke', target: `${namespace}/${key.key_id}`, result: 'success' });
       return revokeGpgKey(tx, key.id);
     });
     await changed(namespace);

@@ -6,7 +6,8 @@ import { assertName, assertSystem, assertVersion } from '../../../core/registry/
 import { workflowIds } from '../../../workflows/ids';
 import type { PublishModuleInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
-import { requireToken } from '../../middleware/auth';
+import { namespaceForPublish, readableScope, requireReadable } from '../../namespace-access';
+import { principalId } from '../../../core/auth/principal';
 import { stageArchiveBody } from '../../uploads/stage-body';
 import { startPublish } from '../../workflows/publish-endpoint';
 import { publishModule } from '../../../workflows/modules/publish-module';
@@ -27,13 +28,14 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const q = moduleListQuery.parse(ctx.query);
-    const { rows, total } = await searchCatalog(deps.db, { ...q, kind: 'module', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
+    const { rows, total } = await searchCatalog(deps.db, { ...q, readableBy: readableScope(ctx.state.identity.access), kind: 'module', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
     const body: ModulePage = { items: rows.map(presentModuleSummary), page: q.page, perPage: q.per_page, total };
     ctx.body = body;
   });
 
   router.get('/:namespace/:name/:system', async (ctx) => {
     const a = address(ctx.params);
+    await requireReadable(deps, ctx, a.namespace);
     const module = await findModule(deps.db, a);
     if (!module) throw new NotFound(`module ${a.namespace}/${a.name}/${a.system} not found`);
     ctx.body = presentModule(module, await listModuleVersions(deps.db, module.id));
@@ -41,6 +43,7 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/:namespace/:name/:system/:version', async (ctx) => {
     const a = address(ctx.params);
+    await requireReadable(deps, ctx, a.namespace);
     const row = await findModuleVersion(deps.db, a, assertVersion(ctx.params.version!));
     if (!row) throw new NotFound(`module ${a.namespace}/${a.name}/${a.system} ${ctx.params.version} not found`);
     ctx.body = presentModuleVersion(row);
@@ -50,8 +53,9 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
    * Upload: the archive is the body. 202 with the workflow to follow, or with ?wait=true the outcome
    * (201 and the version, or the 4xx of the failure).
    */
-  router.post('/:namespace/:name/:system/:version', requireToken(deps.db), async (ctx) => {
+  router.post('/:namespace/:name/:system/:version', async (ctx) => {
     const a = address(ctx.params);
+    await namespaceForPublish(deps, ctx, a.namespace);
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findModuleVersion(deps.db, a, version)) {
@@ -65,7 +69,7 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
       stagingKey: staged.key,
       format: staged.format,
       source: { kind: 'upload' },
-      publishedBy: ctx.state.token?.id ?? null,
+      publishedBy: principalId(ctx.state.identity.principal),
     };
     await startPublish(ctx, deps, publishModule, {
       workflowId,

@@ -6,7 +6,8 @@ import { assertName, assertProviderType, assertVersion } from '../../../core/reg
 import { workflowIds } from '../../../workflows/ids';
 import type { PublishProviderInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
-import { requireToken } from '../../middleware/auth';
+import { namespaceForPublish, readableScope, requireReadable } from '../../namespace-access';
+import { principalId } from '../../../core/auth/principal';
 import { stageProviderRelease } from '../../uploads/stage-release';
 import { startPublish } from '../../workflows/publish-endpoint';
 import { publishProvider } from '../../../workflows/providers/publish-provider';
@@ -24,21 +25,23 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const q = providerListQuery.parse(ctx.query);
-    const { rows, total } = await searchCatalog(deps.db, { ...q, kind: 'provider', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
+    const { rows, total } = await searchCatalog(deps.db, { ...q, readableBy: readableScope(ctx.state.identity.access), kind: 'provider', sort: 'name', limit: q.per_page, offset: (q.page - 1) * q.per_page });
     const body: ProviderPage = { items: rows.map(presentProviderSummary), page: q.page, perPage: q.per_page, total };
     ctx.body = body;
   });
 
   router.get('/:namespace/:type', async (ctx) => {
     const a = address(ctx.params);
+    await requireReadable(deps, ctx, a.namespace);
     const provider = await findProvider(deps.db, a);
     if (!provider) throw new NotFound(`provider ${a.namespace}/${a.type} not found`);
     ctx.body = presentProvider(provider, (await listProviderVersions(deps.db, a)) ?? []);
   });
 
   /** Upload goreleaser release files as multipart/form-data; 202, or 201 with ?wait=true. */
-  router.post('/:namespace/:type/:version', requireToken(deps.db), async (ctx) => {
+  router.post('/:namespace/:type/:version', async (ctx) => {
     const a = address(ctx.params);
+    await namespaceForPublish(deps, ctx, a.namespace);
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findProviderVersion(deps.db, a, version)) {
@@ -57,7 +60,7 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
       shasums: staged.shasums,
       signature: staged.signature,
       zips: staged.zips,
-      publishedBy: ctx.state.token?.id ?? null,
+      publishedBy: principalId(ctx.state.identity.principal),
     };
     await startPublish(ctx, deps, publishProvider, {
       workflowId,

@@ -3,11 +3,12 @@ import { findModule } from '../../../core/db/repos/modules';
 import { NotFound } from '../../../core/errors';
 import { assertName, assertSystem, assertVersion } from '../../../core/registry/names';
 import type { AppDeps, AppState } from '../../deps';
+import { requireReadable } from '../../namespace-access';
 import { dailySeries } from './daily-series';
 import { moduleDailyDownloads } from '../../../core/db/repos/download-stats';
 import { downloadsQuery } from './schemas';
 
-/** Download statistics for the dashboard's charts. Public, like the catalogue itself. */
+/** Download statistics for the dashboard's charts. Readable by whoever may read the module. */
 export function statsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/modules' });
 
@@ -20,6 +21,7 @@ export function statsRouter(deps: AppDeps): Router<AppState> {
     };
     const q = downloadsQuery.parse(ctx.query);
     const version = q.version === undefined ? undefined : assertVersion(q.version);
+    await requireReadable(deps, ctx, a.namespace);
     const module = await findModule(deps.db, a);
     if (!module) throw new NotFound(`module ${a.namespace}/${a.name}/${a.system} not found`);
     const { today, counted } = await moduleDailyDownloads(deps.db, { moduleId: module.id, version, days: q.days });

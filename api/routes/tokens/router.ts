@@ -1,36 +1,62 @@
 import Router from '@koa/router';
+import { SCOPES, type Scope } from '../../../core/auth/policy';
 import { generateToken } from '../../../core/auth/tokens';
 import { insertToken, listTokens, revokeToken } from '../../../core/db/repos/tokens';
-import { NotFound } from '../../../core/errors';
+import { Forbidden, NotFound } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
+import { audit, requireSignedIn } from '../../authz';
 import { readJson } from '../../body';
-import { requireToken } from '../../middleware/auth';
 import { presentToken } from './present';
 import { createToken } from './schemas';
 import type { CreatedToken } from './shapes';
 
-
-/** API tokens: the secret is returned once at creation and stored only as a hash. */
+/**
+ * API tokens. A user's tokens act as that user (with all their roles, or fewer when narrowed by `scopes`); a
+ * service token (made with the bootstrap token or another service token) acts as a platform admin. The secret
+ * is returned once at creation and stored only as a hash.
+ */
 export function tokensRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/tokens' });
-  router.use(requireToken(deps.db));
+  const ownerOf = (p: ReturnType<typeof requireSignedIn>) => (p.kind === 'user' ? p.user.id : null);
 
   router.get('/', async (ctx) => {
-    ctx.body = { items: (await listTokens(deps.db)).map(presentToken) };
+    const p = requireSignedIn(ctx);
+    if (p.kind === 'service' && !ctx.state.identity.access.scopes.includes('admin')) throw new Forbidden('listing service tokens needs the admin scope');
+    ctx.body = { items: (await listTokens(deps.db, ownerOf(p))).map(presentToken) };
   });
 
   router.post('/', async (ctx) => {
-    const { name } = createToken.parse(await readJson(ctx));
+    const p = requireSignedIn(ctx);
+    const input = createToken.parse(await readJson(ctx));
+    const own = ctx.state.identity.access.scopes;
+    const scopes: Scope[] = input.scopes ? SCOPES.filter((s) => input.scopes!.includes(s)) : [...own];
+    // A token can only hand out what it holds: a read token cannot mint a publishing one.
+    const widest = (list: readonly Scope[]) => Math.max(...list.map((s) => SCOPES.indexOf(s)));
+    if (widest(scopes) > widest(own)) throw new Forbidden(`this token's scopes (${own.join(', ')}) cannot create a token with ${scopes.join(', ')}`, 'scope_exceeded');
     const secret = generateToken();
-    const row = await insertToken(deps.db, { name, prefix: secret.prefix, tokenHash: secret.hash });
+    const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+    const row = await deps.db.transaction(async (tx) => {
+      const inserted = await insertToken(tx, { name: input.name, prefix: secret.prefix, tokenHash: secret.hash, scopes, userId: ownerOf(p), expiresAt });
+      await audit(ctx, tx, { orgId: null, action: 'token.create', target: inserted.id, result: 'success', details: { name: input.name, scopes, expiresAt } });
+      return inserted;
+    });
     ctx.status = 201;
     const body: CreatedToken = { ...presentToken(row), token: secret.token };
     ctx.body = body;
   });
 
   router.delete('/:id', async (ctx) => {
+    const p = requireSignedIn(ctx);
     const id = ctx.params.id!;
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await revokeToken(deps.db, id))) throw new NotFound(`no active token ${id}`);
+    const revoked = /^[0-9a-f-]{36}$/i.test(id)
+      ? await deps.db.transaction(async (tx) => {
+          const row = await revokeToken(tx, id, ownerOf(p));
+          if (row) await audit(ctx, tx, { orgId: null, action: 'token.revoke', target: id, result: 'success', details: { name: row.name } });
+          return row;
+        })
+      : undefined;
+    if (!revoked) throw new NotFound(`no active token ${id}`);
+    deps.identity.invalidate();
     ctx.status = 204;
   });
 

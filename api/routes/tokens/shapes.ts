@@ -7,7 +7,9 @@ export const apiToken = z.object({
   name: z.string(),
   /** The first characters of the secret, to recognise it. */
   prefix: z.string(),
+  scopes: z.array(z.enum(['read', 'publish', 'admin'])),
   createdAt: isoDateTime,
+  expiresAt: isoDateTime.nullable(),
   lastUsedAt: isoDateTime.nullable(),
   revokedAt: isoDateTime.nullable(),
 });

@@ -30,9 +30,10 @@ export async function requireLink(deps: AppDeps, a: ModuleAddress): Promise<VcsL
  * installs the webhook and backfills existing release tags, and makes sure the reconcile schedule exists.
  * The webhook secret is returned here once; it is stored sealed and never shown again.
  */
-export async function createLink(deps: AppDeps, a: ModuleAddress, input: LinkInput) {
+export async function createLink(deps: AppDeps, a: ModuleAddress, input: LinkInput, owner: { orgId: string }) {
   const connection = await findVcsConnection(deps.db, input.connectionId);
-  if (!connection) throw new NotFound(`no VCS connection ${input.connectionId}`, 'vcs_connection_not_found');
+  // Only a connection of the namespace's own organisation can be used (another's is answered as missing).
+  if (!connection || connection.org_id !== owner.orgId) throw new NotFound(`no VCS connection ${input.connectionId}`, 'vcs_connection_not_found');
   const kind = connection.kind as VcsKind;
   const repository = assertRepositoryName(kind, input.repository);
   const subdirectory = normaliseSubdirectory(input.subdirectory);

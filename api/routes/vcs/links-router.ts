@@ -6,7 +6,7 @@ import { assertName, assertSystem } from '../../../core/registry/names';
 import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
 import { readJson } from '../../body';
 import type { AppDeps, AppState } from '../../deps';
-import { requireToken } from '../../middleware/auth';
+import { namespaceForManage } from '../../namespace-access';
 import { awaitResult } from '../../workflows/run-workflow';
 import { createLink, requireLink } from './link-service';
 import { presentDelivery, presentLink, presentViolation } from './present';
@@ -31,11 +31,15 @@ function address(params: Record<string, string>) {
  */
 export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/modules/:namespace/:name/:system/vcs' });
-  router.use(requireToken(deps.db));
+  // Every link operation is an admin's of the namespace's organisation (readers do not even learn of links).
+  router.use(async (ctx, next) => {
+    ctx.state.namespaceInfo = await namespaceForManage(deps, ctx, assertName('namespace', ctx.params.namespace!));
+    await next();
+  });
 
   router.post('/', async (ctx) => {
     const body = linkInput.parse(await readJson(ctx));
-    const created = await createLink(deps, address(ctx.params), body);
+    const created = await createLink(deps, address(ctx.params), body, ctx.state.namespaceInfo!);
     const linked: VcsLinkCreated = {
       ...presentLink(created.link),
       webhookSecret: created.webhookSecret,

@@ -21,6 +21,8 @@ export const connectionInput = z
   .strictObject({
     kind: z.enum(vcsKinds),
     name: z.string().trim().min(1).max(100),
+    /** The owning organisation (its admins manage the connection); default: the `default` organisation. */
+    organization: z.string().trim().min(1).max(64).optional(),
     baseUrl: z.string().trim().min(1).max(2048).optional(),
     token: z.string().min(1).max(8192).optional(),
     appId: z.union([z.string().regex(/^[1-9][0-9]{0,18}$/), z.number().int().positive()]).transform(String).optional(),

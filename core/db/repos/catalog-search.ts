@@ -16,6 +16,28 @@ export interface CatalogQuery {
   offset: number;
   /** Also list every namespace and provider, for filter menus. */
   facets?: boolean;
+  /** Only namespaces that are public or belong to these organisations / namespace ids; undefined: everything. */
+  readableBy?: ReadableScope;
+}
+
+/** What a principal may read beyond public namespaces (core/auth/policy.ts decides who gets which). */
+export interface ReadableScope {
+  orgIds: string[];
+  namespaceIds: string[];
+}
+
+function onlyReadable(q: Knex.QueryBuilder, db: Tx, scope: ReadableScope | undefined): Knex.QueryBuilder {
+  if (!scope) return q;
+  return q.whereExists(
+    db('namespaces as ns')
+      .whereRaw('lower(ns.name) = lower(catalog.namespace)')
+      .where((w) =>
+        w
+          .where('ns.visibility', 'public')
+          .orWhereIn('ns.org_id', scope.orgIds)
+          .orWhereIn('ns.id', scope.namespaceIds),
+      ),
+  );
 }
 
 export interface CatalogRow {
@@ -75,7 +97,7 @@ const orderings: Record<CatalogOrder, string> = {
  * substring); `provider` matches a module's system or a provider's type; `kind` narrows to one kind.
  */
 export async function searchCatalog(db: Tx, s: CatalogQuery): Promise<CatalogResult> {
-  const filtered = catalog(db);
+  const filtered = onlyReadable(catalog(db), db, s.readableBy);
   if (s.kind !== 'all') filtered.where('kind', s.kind);
   if (s.namespace) filtered.whereRaw('lower(namespace) = lower(?)', [s.namespace]);
   if (s.provider) filtered.whereRaw('lower(coalesce(system, name)) = lower(?)', [s.provider]);
@@ -88,15 +110,15 @@ export async function searchCatalog(db: Tx, s: CatalogQuery): Promise<CatalogRes
   const [countRows, rows, facets] = await Promise.all([
     filtered.clone().count({ count: '*' }) as unknown as Promise<{ count: string }[]>,
     filtered.clone().select('*').orderByRaw(orderings[s.sort]).limit(s.limit).offset(s.offset) as unknown as Promise<CatalogRow[]>,
-    s.facets ? catalogFacets(db) : undefined,
+    s.facets ? catalogFacets(db, s.readableBy) : undefined,
   ]);
   return { total: Number(countRows[0]?.count ?? 0), rows, ...(facets ? { facets } : {}) };
 }
 
-async function catalogFacets(db: Tx): Promise<{ namespaces: string[]; providers: string[] }> {
+async function catalogFacets(db: Tx, scope: ReadableScope | undefined): Promise<{ namespaces: string[]; providers: string[] }> {
   const [namespaces, providers] = await Promise.all([
-    catalog(db).distinct(db.raw('namespace')).orderBy('namespace').limit(500) as unknown as Promise<{ namespace: string }[]>,
-    catalog(db).distinct(db.raw('coalesce(system, name) as provider')).orderBy('provider').limit(500) as unknown as Promise<{ provider: string }[]>,
+    onlyReadable(catalog(db), db, scope).distinct(db.raw('namespace')).orderBy('namespace').limit(500) as unknown as Promise<{ namespace: string }[]>,
+    onlyReadable(catalog(db), db, scope).distinct(db.raw('coalesce(system, name) as provider')).orderBy('provider').limit(500) as unknown as Promise<{ provider: string }[]>,
   ]);
   return { namespaces: namespaces.map((n) => n.namespace), providers: providers.map((p) => p.provider) };
 }

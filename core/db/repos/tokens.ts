@@ -6,16 +6,18 @@ export interface TokenRow {
   prefix: string;
   scopes: string[];
   bootstrap: boolean;
+  user_id: string | null;
+  expires_at: Date | null;
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
 }
 
-const columns = ['id', 'name', 'prefix', 'scopes', 'bootstrap', 'created_at', 'last_used_at', 'revoked_at'];
+const columns = ['id', 'name', 'prefix', 'scopes', 'bootstrap', 'user_id', 'expires_at', 'created_at', 'last_used_at', 'revoked_at'];
 
 export async function insertToken(
   db: Tx,
-  row: { name: string; prefix: string; tokenHash: string; bootstrap?: boolean; scopes?: string[] },
+  row: { name: string; prefix: string; tokenHash: string; bootstrap?: boolean; scopes?: string[]; userId?: string | null; expiresAt?: Date | null },
 ): Promise<TokenRow> {
   const [inserted] = await db('api_tokens')
     .insert({
@@ -24,6 +26,8 @@ export async function insertToken(
       token_hash: row.tokenHash,
       bootstrap: row.bootstrap ?? false,
       scopes: JSON.stringify(row.scopes ?? ['admin']),
+      user_id: row.userId ?? null,
+      expires_at: row.expiresAt ?? null,
     })
     .onConflict('token_hash')
     .ignore()
@@ -31,25 +35,21 @@ export async function insertToken(
   return inserted as TokenRow;
 }
 
-export async function findActiveTokenByHash(db: Tx, tokenHash: string): Promise<TokenRow | undefined> {
-  return db('api_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first(columns);
-}
-
 export async function findTokenByHash(db: Tx, tokenHash: string): Promise<TokenRow | undefined> {
   return db('api_tokens').where({ token_hash: tokenHash }).first(columns);
 }
 
-export async function listTokens(db: Tx): Promise<TokenRow[]> {
-  return db('api_tokens').select(columns).orderBy('created_at', 'desc');
+/** The tokens of a user, or (null) the service tokens that belong to no user. */
+export async function listTokens(db: Tx, userId: string | null): Promise<TokenRow[]> {
+  const q = db('api_tokens').select(columns).orderBy('created_at', 'desc');
+  return userId ? q.where({ user_id: userId }) : q.whereNull('user_id');
 }
 
-export async function revokeToken(db: Tx, id: string): Promise<boolean> {
-  const n = await db('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
-  return n > 0;
-}
-
-export async function touchTokens(db: Tx, ids: string[]): Promise<void> {
-  if (ids.length) await db('api_tokens').whereIn('id', ids).update({ last_used_at: db.fn.now() });
+/** Revokes a token of the given owner (a user id, or null for service tokens). */
+export async function revokeToken(db: Tx, id: string, userId: string | null): Promise<TokenRow | undefined> {
+  const q = db('api_tokens').where({ id }).whereNull('revoked_at');
+  const [row] = await (userId ? q.where({ user_id: userId }) : q.whereNull('user_id')).update({ revoked_at: db.fn.now() }).returning(columns);
+  return row as TokenRow | undefined;
 }
 
 export async function hasBootstrapToken(db: Tx): Promise<boolean> {

@@ -7,6 +7,8 @@ export interface VcsConnectionRow {
   id: string;
   kind: string;
   name: string;
+  /** The organisation that owns the connection. */
+  org_id: string;
   base_url: string;
   token_sealed: SealedSecret;
   status: ConnectionStatus;
@@ -18,7 +20,7 @@ export interface VcsConnectionRow {
 }
 
 /** The sealed token stays in the database layer unless a caller asks for it explicitly. */
-const PUBLIC_COLUMNS = ['id', 'kind', 'name', 'base_url', 'status', 'status_reason', 'identity', 'checked_at', 'created_at', 'updated_at'];
+const PUBLIC_COLUMNS = ['id', 'org_id', 'kind', 'name', 'base_url', 'status', 'status_reason', 'identity', 'checked_at', 'created_at', 'updated_at'];
 export type VcsConnectionSummary = Omit<VcsConnectionRow, 'token_sealed'>;
 
 /** The AAD context the connection's token is sealed under. */
@@ -26,7 +28,7 @@ export const connectionTokenContext = (id: string) => `vcs-connection:${id}:toke
 
 export async function insertVcsConnection(
   db: Tx,
-  row: Pick<VcsConnectionRow, 'id' | 'kind' | 'name' | 'base_url' | 'token_sealed'>,
+  row: Pick<VcsConnectionRow, 'id' | 'org_id' | 'kind' | 'name' | 'base_url' | 'token_sealed'>,
 ): Promise<VcsConnectionSummary> {
   const [inserted] = await db('vcs_connections')
     .insert({ ...row, token_sealed: JSON.stringify(row.token_sealed) })
@@ -43,8 +45,10 @@ export async function findVcsConnectionWithToken(db: Tx, id: string): Promise<Vc
   return db('vcs_connections').where({ id }).first();
 }
 
-export async function listVcsConnections(db: Tx): Promise<VcsConnectionSummary[]> {
-  return db('vcs_connections').orderBy('name').select(PUBLIC_COLUMNS);
+/** The connections of these organisations (undefined: of every organisation). */
+export async function listVcsConnections(db: Tx, orgIds?: string[]): Promise<VcsConnectionSummary[]> {
+  const q = db('vcs_connections').orderBy('name').select(PUBLIC_COLUMNS);
+  return orgIds ? q.whereIn('org_id', orgIds) : q;
 }
 
 export async function recordVcsConnectionCheck(

@@ -1,0 +1,128 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { SESSION_COOKIE } from '../../../core/auth/identity-resolver';
+import { verifyPassword } from '../../../core/auth/passwords';
+import { openSession } from '../../../core/auth/sessions';
+import { hashToken } from '../../../core/auth/tokens';
+import { clearFailures, lockedFor, recordFailure } from '../../../core/db/repos/auth-throttle';
+import { listOrgs } from '../../../core/db/repos/organizations';
+import { listLiveSessions, revokeSession } from '../../../core/db/repos/sessions';
+import { findUserByEmail, findUserById } from '../../../core/db/repos/users';
+import { DomainError, Forbidden, NotFound, Unauthorized } from '../../../core/errors';
+import type { AppDeps, AppState } from '../../deps';
+import { audit, requireSignedIn, requireUser } from '../../authz';
+import { readJson } from '../../body';
+import { presentSession, presentUser } from './present';
+import { loginInput, sessionParams } from './schemas';
+import type { LoggedIn, Me } from './shapes';
+
+// Per client IP, more failures are allowed than per account (an office behind one NAT).
+const IP_FAILURE_FACTOR = 5;
+
+/** Sign-in and sign-out with email + password (dashboard sessions), who am I, and the user's sessions. */
+export function authRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1' });
+  const { identity: settings } = deps.config;
+  const secureCookie = deps.config.publicUrl.startsWith('https:');
+  const ownOrigin = new URL(deps.config.publicUrl).origin;
+
+  router.post('/auth/login', async (ctx) => {
+    // Login CSRF: a form on another site must not sign the browser in as the attacker.
+    const origin = ctx.get('origin');
+    if (origin && origin !== ownOrigin && origin !== `${ctx.protocol}://${ctx.get('host')}`) throw new Forbidden('cross-origin sign-in refused', 'csrf_failed');
+    const input = loginInput.parse(await readJson(ctx));
+    const email = input.email.toLowerCase();
+    const keys = [`email:${email}`, `ip:${ctx.ip}`];
+    const lockedSeconds = await lockedFor(deps.db, keys);
+    if (lockedSeconds > 0) {
+      await audit(ctx, deps.db, { orgId: null, action: 'auth.login', target: email, result: 'denied', details: { reason: 'locked' } });
+      ctx.set('Retry-After', String(lockedSeconds));
+      throw new DomainError('rate_limited', 'too_many_attempts', 'too many failed sign-ins: try again later');
+    }
+    const user = await findUserByEmail(deps.db, email);
+    const ok = await verifyPassword(user?.password_hash ?? null, input.password);
+    if (!ok || !user || user.disabled_at) {
+      const window = settings.loginLockSeconds;
+      await recordFailure(deps.db, keys[0]!, settings.loginMaxFailures, window, settings.loginLockSeconds);
+      await recordFailure(deps.db, keys[1]!, settings.loginMaxFailures * IP_FAILURE_FACTOR, window, settings.loginLockSeconds);
+      await audit(ctx, deps.db, { orgId: null, action: 'auth.login', target: email, result: 'failure', details: { reason: 'invalid_credentials' } });
+      throw new Unauthorized('the email or the password is wrong', 'invalid_credentials');
+    }
+    // Session fixation: whatever session the browser had is ended, and a new id is issued.
+    const previous = ctx.cookies.get(SESSION_COOKIE);
+    const opened = await deps.db.transaction(async (tx) => {
+      if (previous) await tx('sessions').where({ token_hash: hashToken(previous), user_id: user.id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now() });
+      await clearFailures(tx, keys[0]!);
+      const s = await openSession(tx, { userId: user.id, method: 'password', ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, maxSeconds: settings.sessionMaxSeconds });
+      await audit(ctx, tx, {
+        principal: { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, via: 'session', sessionId: s.session.id },
+        orgId: null,
+        action: 'auth.login',
+        target: user.email,
+        result: 'success',
+        details: { method: 'password', sessionId: s.session.id },
+      });
+      return s;
+    });
+    setSessionCookie(ctx, opened.cookie, settings.sessionMaxSeconds, secureCookie);
+    const body: LoggedIn = { user: presentUser(user), csrfToken: deps.identity.csrfTokenFor(opened.session.id) };
+    ctx.body = body;
+  });
+
+  router.post('/auth/logout', async (ctx) => {
+    const p = ctx.state.identity.principal;
+    if (p.kind === 'user' && p.sessionId) {
+      await deps.db.transaction(async (tx) => {
+        await revokeSession(tx, p.user.id, p.sessionId!);
+        await audit(ctx, tx, { orgId: null, action: 'auth.logout', target: p.user.email, result: 'success' });
+      });
+      deps.identity.invalidate();
+    }
+    ctx.cookies.secure = secureCookie;
+    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookie });
+    ctx.status = 204;
+  });
+
+  router.get('/me', async (ctx) => {
+    const p = requireSignedIn(ctx);
+    const { access } = ctx.state.identity;
+    const orgs = access.platformAdmin ? await listOrgs(deps.db) : await listOrgs(deps.db, Object.keys(access.orgRoles));
+    const user = p.kind === 'user' ? await findUserById(deps.db, p.user.id) : undefined;
+    const body: Me = {
+      kind: p.kind === 'user' ? 'user' : 'service',
+      user: user ? presentUser(user) : null,
+      tokenName: p.kind === 'service' ? p.tokenName : null,
+      platformAdmin: access.platformAdmin,
+      scopes: [...access.scopes],
+      organizations: orgs.map((o) => ({ id: o.id, name: o.name, role: access.orgRoles[o.id] ?? null })),
+      csrfToken: p.kind === 'user' && p.sessionId ? deps.identity.csrfTokenFor(p.sessionId) : null,
+    };
+    ctx.body = body;
+  });
+
+  router.get('/me/sessions', async (ctx) => {
+    const p = requireUser(ctx);
+    ctx.body = { items: (await listLiveSessions(deps.db, p.user.id)).map((s) => presentSession(s, p.sessionId)) };
+  });
+
+  router.delete('/me/sessions/:id', async (ctx) => {
+    const p = requireUser(ctx);
+    const { id } = sessionParams.parse(ctx.params);
+    const revoked = await deps.db.transaction(async (tx) => {
+      const done = await revokeSession(tx, p.user.id, id);
+      if (done) await audit(ctx, tx, { orgId: null, action: 'session.revoke', target: id, result: 'success' });
+      return done;
+    });
+    if (!revoked) throw new NotFound(`you have no active session ${id}`);
+    deps.identity.invalidate();
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+function setSessionCookie(ctx: Context, value: string, maxSeconds: number, secure: boolean): void {
+  // Behind a TLS-terminating proxy the socket is plain HTTP while the public URL is https: the cookie is still Secure.
+  ctx.cookies.secure = secure;
+  ctx.cookies.set(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxSeconds * 1000, overwrite: true });
+}

@@ -1,0 +1,32 @@
+import type { Context } from 'koa';
+import { can } from '../core/auth/policy';
+import { NotFound } from '../core/errors';
+import type { AppDeps, AppState } from './deps';
+import { requireSignedIn } from './authz';
+
+type Ctx = Context & { state: AppState };
+
+/** The registry namespace a workflow works on, read from its business id (null: not a namespace's workflow). */
+export function workflowNamespace(workflowId: string): string | null {
+  const m = /^(?:module-publish|provider-publish):([^/]+)\//.exec(workflowId);
+  return m ? m[1]! : null;
+}
+
+/**
+ * May the principal see this workflow? Publishes are visible to whoever may read their namespace; every other
+ * process (VCS syncs, connection checks, schedules) to platform admins.
+ */
+export async function mayViewWorkflow(deps: Pick<AppDeps, 'namespaces'>, ctx: Ctx, workflowId: string): Promise<boolean> {
+  const { access } = ctx.state.identity;
+  if (access.platformAdmin) return true;
+  const name = workflowNamespace(workflowId);
+  if (!name) return false;
+  const ns = await deps.namespaces.get(name);
+  return Boolean(ns && can(access, 'namespace.read', { namespace: ns }));
+}
+
+/** 404 (as for a workflow that does not exist) unless the principal may see it; 401 when nobody is signed in. */
+export async function requireWorkflowVisible(deps: Pick<AppDeps, 'namespaces'>, ctx: Ctx, workflowId: string): Promise<void> {
+  requireSignedIn(ctx);
+  if (!(await mayViewWorkflow(deps, ctx, workflowId))) throw new NotFound(`no workflow ${workflowId}`);
+}
