@@ -124,6 +124,8 @@ function concrete(path: string): string {
     id: randomUUID(),
     provider: 'github',
     linkId: randomUUID(),
+    org: 'default',
+    userId: randomUUID(),
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

@@ -39,6 +39,8 @@ export interface ChaosSummary {
   landed: number;
   /** Accepted publishes missing from the catalogue. */
   lost: number;
+  /** What became of each lost publish: its workflow's status and failure, for the failure message. */
+  lostDetails: string[];
   /** Versions listed more than once, or recorded more than once. */
   duplicated: number;
   /** Versions (accepted or not) listed by the protocol whose download fails or serves other bytes. */
@@ -353,6 +355,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     };
     let landed = 0;
     let lost = 0;
+    const lostDetails: string[] = [];
+    const describeLost = async (a: Attempt): Promise<string> => {
+      const what = `${a.kind} ${a.version} (HTTP ${a.status})`;
+      if (!a.workflowId) return `${what}: no workflow id (a webhook delivery)`;
+      try {
+        const handle = t.workflow.getHandle(a.workflowId);
+        const status = (await handle.describe()).status.name;
+        const failure = await handle.result().then(() => 'completed', (err: Error) => `${err.message}${err.cause ? ` ← ${(err.cause as Error).message}` : ''}`);
+        return `${what}: ${a.workflowId} ${status}: ${failure}`;
+      } catch (err) {
+        return `${what}: ${a.workflowId} not describable: ${(err as Error).message}`;
+      }
+    };
     let duplicated = 0;
     let halfPublished = 0;
     for (const a of attempts) {
@@ -372,6 +387,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         if (isAccepted && right && rows === 1) landed++;
       } else if (isAccepted) {
         lost++;
+        lostDetails.push(await describeLost(a));
       }
     }
     const blobsDir = join(cluster.dataDir, 'blobs');
@@ -395,6 +411,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       },
       landed,
       lost,
+      lostDetails,
       duplicated,
       halfPublished,
       orphans,
@@ -426,6 +443,7 @@ export function summaryLine(s: ChaosSummary): string {
     `chaos: seed=${s.seed} injections=${total} (${inj}) accepted=${s.accepted} (module=${s.acceptedByKind.module} provider=${s.acceptedByKind.provider} vcs=${s.acceptedByKind.vcs}) landed=${s.landed} lost=${s.lost} ` +
     `dup=${s.duplicated} halfPublished=${s.halfPublished} orphans=${s.orphans} stagingLeft=${s.stagingLeft} refused=${s.refused} ${JSON.stringify(s.refusedBy)} ` +
     `collateralExits=${s.collateralExits} recovery max=${(s.recoveryMs.max / 1000).toFixed(1)}s median=${(s.recoveryMs.median / 1000).toFixed(1)}s ` +
-    `duration=${(s.durationMs / 1000).toFixed(0)}s`
+    `duration=${(s.durationMs / 1000).toFixed(0)}s` +
+    (s.lostDetails.length ? `\nlost: ${s.lostDetails.join('\n      ')}` : '')
   );
 }
