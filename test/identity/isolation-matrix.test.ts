@@ -68,7 +68,9 @@ beforeAll(async () => {
   tokens.ownerReadScope = await userToken(call, ownerSession, ['read']);
   tokens.ownerPublishScope = await userToken(call, ownerSession, ['publish']);
   tokens.outsider = await tokenOf(outsider);
-  tokens.platformAdmin = await tokenOf(admin);
+  const adminSession = await signIn(call, admin.email, admin.password);
+  tokens.platformAdmin = await userToken(call, adminSession);
+  tokens.platformAdminReadScope = await userToken(call, adminSession, ['read']);
 
   const owner = tokens.owner!;
   const org = 'zephyr-corp';
@@ -252,5 +254,18 @@ describe('organisation B', () => {
       expect((await call(path, { token: tokens.admin })).body.toString(), path).toContain(SECRET);
     }
     expect((await call('/api/v1/search?q=demo', { token: tokens.outsider })).json().items.map((i: { namespace: string }) => i.namespace)).toEqual(['other-vault']);
+  });
+});
+
+describe('a token narrowed to reading', () => {
+  it("lists no VCS connections and no connection's workflows, even a platform admin's", async () => {
+    // Connections are administered, not read: the same token gets 404 for each one (the matrix checks that).
+    for (const p of ['ownerReadScope', 'platformAdminReadScope'] as const) {
+      expect((await call('/api/v1/vcs/connections', { token: tokens[p] })).json().items, p).toEqual([]);
+      const check = await call(`/api/v1/workflows/${encodeURIComponent(`vcs-connection-check:${fixture.connectionId}`)}`, { token: tokens[p] });
+      expect(check.status, p).toBe(404);
+    }
+    expect((await call('/api/v1/vcs/connections', { token: tokens.platformAdmin })).json().items.length).toBeGreaterThan(0);
+    expect((await call(`/api/v1/workflows/${encodeURIComponent(`vcs-connection-check:${fixture.connectionId}`)}`, { token: tokens.platformAdmin })).status).toBe(200);
   });
 });

@@ -8,9 +8,10 @@
 
 /**
  * The callers: nobody, each role of organisation A, the owner of organisation B, a platform admin user, and A's
- * owner through tokens narrowed to the `read` and `publish` scopes (which cap the owner's role).
+ * owner and the platform admin through tokens narrowed to the `read` and `publish` scopes (which cap their role:
+ * a platform admin's read token reads everything and administers nothing).
  */
-export const PRINCIPALS = ['anonymous', 'reader', 'publisher', 'admin', 'owner', 'outsider', 'platformAdmin', 'ownerReadScope', 'ownerPublishScope'] as const;
+export const PRINCIPALS = ['anonymous', 'reader', 'publisher', 'admin', 'owner', 'outsider', 'platformAdmin', 'ownerReadScope', 'ownerPublishScope', 'platformAdminReadScope'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
 /**
@@ -22,8 +23,8 @@ export type Need = 'public' | 'signed-in' | 'self' | 'reader' | 'publisher' | 'a
 
 const ORG_ROLES = ['reader', 'publisher', 'admin', 'owner'] as const;
 
-/** The role a scope-narrowed token of A's owner may use. */
-const scopedRole: Partial<Record<Principal, (typeof ORG_ROLES)[number]>> = { ownerReadScope: 'reader', ownerPublishScope: 'publisher' };
+/** The role a scope-narrowed token may use (in every organisation, for the platform admin's). */
+const scopedRole: Partial<Record<Principal, (typeof ORG_ROLES)[number]>> = { ownerReadScope: 'reader', ownerPublishScope: 'publisher', platformAdminReadScope: 'reader' };
 
 /** Does this principal meet the route's need (on organisation A's objects)? */
 export function allows(rc: Pick<RouteCase, 'need' | 'adminScope'>, p: Principal): boolean {
@@ -33,7 +34,7 @@ export function allows(rc: Pick<RouteCase, 'need' | 'adminScope'>, p: Principal)
   const capped = scopedRole[p];
   if (capped && rc.adminScope) return false;
   if (need === 'signed-in') return true;
-  if (need === 'self') return p === 'owner' || Boolean(capped);
+  if (need === 'self') return p === 'owner' || p === 'ownerReadScope' || p === 'ownerPublishScope';
   if (p === 'platformAdmin') return true;
   if (need === 'platform-admin' || p === 'outsider') return false;
   return ORG_ROLES.indexOf(capped ?? (p as (typeof ORG_ROLES)[number])) >= ORG_ROLES.indexOf(need);
