@@ -10,6 +10,7 @@ import { requestContext } from './middleware/request-context';
 import { authRouter } from './routes/auth/router';
 import { namespacesRouter } from './routes/namespaces/router';
 import { orgsRouter } from './routes/orgs/router';
+import { teamsRouter } from './routes/teams/router';
 import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
@@ -79,6 +80,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     authRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
+    teamsRouter(deps),
     namespacesRouter(deps),
     workflowsRouter(deps),
     activityRouter(deps),

@@ -6,7 +6,7 @@ import { NAME, PROVIDER_TYPE, SYSTEM } from '../../core/registry/names';
  * document is generated from it, and a test checks it against the routes the Koa routers really register.
  */
 export interface RouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI path template: `/api/v1/modules/{namespace}/{name}/{system}`. */
   path: string;
   summary: string;

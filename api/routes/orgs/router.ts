@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { can } from '../../../core/auth/policy';
 import { insertNamespace, listOrgNamespaces } from '../../../core/db/repos/namespaces';
 import { countOwners, deleteMembership, findMembership, insertOrg, listMembers, listOrgs, upsertMembership } from '../../../core/db/repos/organizations';
+import { deleteOrgTeamMemberships } from '../../../core/db/repos/teams';
 import { findUserByEmail } from '../../../core/db/repos/users';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
@@ -99,7 +100,9 @@ export function orgsRouter(deps: AppDeps): Router<AppState> {
         if ((await countOwners(tx, org.id)) <= 1) throw new Invalid('an organisation keeps at least one owner', 'last_owner');
       }
       await deleteMembership(tx, org.id, params.userId);
-      await audit(ctx, tx, { orgId: org.id, action: 'member.remove', target: params.userId, result: 'success', details: { role: current.role } });
+      // Leaving the organisation ends the roles its teams gave too; otherwise a removed member would keep them.
+      const teams = await deleteOrgTeamMemberships(tx, org.id, params.userId);
+      await audit(ctx, tx, { orgId: org.id, action: 'member.remove', target: params.userId, result: 'success', details: { role: current.role, teams } });
     });
     changedRoles();
     ctx.status = 204;

@@ -95,7 +95,8 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/', async (ctx) => {
     const { access } = ctx.state.identity;
-    const managed = access.platformAdmin ? undefined : Object.keys(access.orgRoles).filter((orgId) => can(access, 'org.manage', { orgId }));
+    // The same test as for one connection: a platform admin's token narrowed to read or publish administers nothing.
+    const managed = can(access, 'platform.admin') ? undefined : Object.keys(access.orgRoles).filter((orgId) => can(access, 'org.manage', { orgId }));
     ctx.body = { items: (await listVcsConnections(deps.db, managed)).map(presentConnection) };
   });
 

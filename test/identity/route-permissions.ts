@@ -1,0 +1,208 @@
+/*
+ * Who may call each management route: the expectation table of the isolation matrix (isolation-matrix.test.ts),
+ * which calls every non-protocol route of the OpenAPI route table as every principal and fails for a route that
+ * is missing here. When you add a route, add its row (a merge adds the rows of both branches): the least role
+ * it needs, how it is refused, and paths and bodies that reach the permission check against organisation A's
+ * real objects (see `Fixture`). The rule table in the README ("Roles and permissions") says the same in words.
+ */
+
+/**
+ * The callers: nobody, each role of organisation A, the owner of organisation B, a platform admin user, and A's
+ * owner and the platform admin through tokens narrowed to the `read` and `publish` scopes (which cap their role:
+ * a platform admin's read token reads everything and administers nothing).
+ */
+export const PRINCIPALS = ['anonymous', 'reader', 'publisher', 'admin', 'owner', 'outsider', 'platformAdmin', 'ownerReadScope', 'ownerPublishScope', 'platformAdminReadScope'] as const;
+export type Principal = (typeof PRINCIPALS)[number];
+
+/**
+ * The least a caller needs: `public` (anyone), `signed-in` (any token), a role in organisation A, `self` (only the
+ * person the object belongs to: the matrix targets organisation A's owner's own token and session) or
+ * `platform-admin`.
+ */
+export type Need = 'public' | 'signed-in' | 'self' | 'reader' | 'publisher' | 'admin' | 'owner' | 'platform-admin';
+
+const ORG_ROLES = ['reader', 'publisher', 'admin', 'owner'] as const;
+
+/** The role a scope-narrowed token may use (in every organisation, for the platform admin's). */
+const scopedRole: Partial<Record<Principal, (typeof ORG_ROLES)[number]>> = { ownerReadScope: 'reader', ownerPublishScope: 'publisher', platformAdminReadScope: 'reader' };
+
+/** Does this principal meet the route's need (on organisation A's objects)? */
+export function allows(rc: Pick<RouteCase, 'need' | 'adminScope'>, p: Principal): boolean {
+  const { need } = rc;
+  if (need === 'public') return true;
+  if (p === 'anonymous') return false;
+  const capped = scopedRole[p];
+  if (capped && rc.adminScope) return false;
+  if (need === 'signed-in') return true;
+  if (need === 'self') return p === 'owner' || p === 'ownerReadScope' || p === 'ownerPublishScope';
+  if (p === 'platformAdmin') return true;
+  if (need === 'platform-admin' || p === 'outsider') return false;
+  return ORG_ROLES.indexOf(capped ?? (p as (typeof ORG_ROLES)[number])) >= ORG_ROLES.indexOf(need);
+}
+
+/** Organisation A's objects (made by the matrix before it runs) and per-principal spares for additive calls. */
+export interface Fixture {
+  org: string;
+  namespace: string;
+  module: { name: string; system: string; version: string };
+  provider: string;
+  team: string;
+  /** A reader member of A (PATCH target, and in A's team). */
+  memberId: string;
+  /** A member of A that the one allowed DELETE removes. */
+  doomedMemberId: string;
+  gpgKeyId: string;
+  connectionId: string;
+  repository: string;
+  /** The workflow that published A's module. */
+  workflowId: string;
+  /** A token and a session of A's owner (the `self` routes). */
+  ownerTokenId: string;
+  ownerSessionId: string;
+  /** A user per principal, for calls that add someone (so every allowed principal's call succeeds). */
+  spareEmail: Record<Principal, string>;
+  /** A user that the login route signs in. */
+  login: { email: string; password: string };
+  githubUrl: string;
+}
+
+export interface RouteCase {
+  need: Need;
+  /** Needs a token with the `admin` scope (or a session) whatever the role: read- and publish-scoped tokens get 403. */
+  adminScope?: boolean;
+  /**
+   * `org` (default): about organisation A's objects, so the owner of B gets 404 as for something that does not
+   * exist. `global`: not about an organisation (platform administration): B's owner is refused like anyone
+   * signed in without the right, with `memberDeny`.
+   */
+  scope?: 'org' | 'global';
+  /** Path parameters; every template variable of the path needs one. */
+  params?: (f: Fixture, p: Principal) => Record<string, string>;
+  query?: (f: Fixture, p: Principal) => Record<string, string>;
+  /** A JSON body (an object), or a raw body with its type; enough to reach the permission check. */
+  body?: (f: Fixture, p: Principal) => unknown;
+  /** What an allowed call answers, when not 2xx: a status that can only come after the permission check. */
+  allow?: { status: number; code?: string; message?: RegExp };
+  /** How signed-in members of A without the role are refused (default 403). */
+  memberDeny?: 403 | 404;
+  /** How a caller without a token is refused (default 401; 404 where private things are answered as missing). */
+  anonymousDeny?: 401 | 404;
+  /** Destructive or not repeatable: only the least privileged allowed principal's call is made, after all others. */
+  once?: boolean;
+  /** Not called, with the reason (the route authenticates its caller some other way). */
+  exempt?: string;
+}
+
+const ns = (f: Fixture) => ({ namespace: f.namespace });
+const mod = (f: Fixture) => ({ namespace: f.namespace, name: f.module.name, system: f.module.system });
+const org = (f: Fixture) => ({ org: f.org });
+const team = (f: Fixture) => ({ org: f.org, team: f.team });
+const conn = (f: Fixture) => ({ id: f.connectionId });
+/** A distinct, valid version per principal, so each allowed publish is a new one. */
+const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
+
+/** Keyed `METHOD /path` exactly as in the route table. */
+export const routePermissions: Record<string, RouteCase> = {
+  'GET /healthz': { need: 'public', scope: 'global' },
+  'GET /readyz': { need: 'public', scope: 'global' },
+  'GET /api/openapi.json': { need: 'public', scope: 'global' },
+
+  // Catalogue lists are open to everyone and filtered; the matrix checks nothing of A shows to B or to nobody.
+  'GET /api/v1/search': { need: 'public', scope: 'global', query: () => ({ q: 'demo' }) },
+  'GET /api/v1/modules': { need: 'public', scope: 'global' },
+  'GET /api/v1/providers': { need: 'public', scope: 'global' },
+  'GET /api/v1/modules/{namespace}/{name}/{system}': { need: 'reader', params: mod, anonymousDeny: 404 },
+  'GET /api/v1/modules/{namespace}/{name}/{system}/{version}': { need: 'reader', params: (f) => ({ ...mod(f), version: f.module.version }), anonymousDeny: 404 },
+  'GET /api/v1/modules/{namespace}/{name}/{system}/downloads': { need: 'reader', params: mod, anonymousDeny: 404 },
+  'POST /api/v1/modules/{namespace}/{name}/{system}/{version}': {
+    need: 'publisher',
+    params: (f, p) => ({ ...mod(f), version: versionOf(p) }),
+    body: () => ({ raw: 'module', contentType: 'application/gzip' }),
+  },
+  // A's namespace has no provider: a reader is told the provider is missing, everyone else that the namespace is.
+  'GET /api/v1/providers/{namespace}/{type}': {
+    need: 'reader',
+    params: (f) => ({ namespace: f.namespace, type: f.provider }),
+    anonymousDeny: 404,
+    allow: { status: 404, message: /^provider / },
+  },
+  // An empty upload is refused as incomplete, which only happens once the publish right is granted.
+  'POST /api/v1/providers/{namespace}/{type}/{version}': {
+    need: 'publisher',
+    params: (f, p) => ({ namespace: f.namespace, type: f.provider, version: versionOf(p) }),
+    body: () => ({ raw: 'empty-form' }),
+    allow: { status: 422, code: 'shasums_missing' },
+  },
+
+  'GET /api/v1/namespaces/{namespace}/gpg-keys': { need: 'reader', params: ns, anonymousDeny: 404 },
+  'POST /api/v1/namespaces/{namespace}/gpg-keys': { need: 'admin', params: ns, body: () => ({ asciiArmor: 'not a key' }), allow: { status: 422, code: 'signing_key_invalid' } },
+  'DELETE /api/v1/namespaces/{namespace}/gpg-keys/{keyId}': { need: 'admin', params: (f) => ({ ...ns(f), keyId: f.gpgKeyId }), once: true },
+
+  'GET /api/v1/tokens': { need: 'signed-in', scope: 'global' },
+  'POST /api/v1/tokens': { need: 'signed-in', scope: 'global', body: (_, p) => ({ name: `matrix-${p}`, scopes: ['read'] }) },
+  'DELETE /api/v1/tokens/{id}': { need: 'self', params: (f) => ({ id: f.ownerTokenId }), memberDeny: 404, once: true },
+
+  'POST /api/v1/auth/login': { need: 'public', scope: 'global', body: (f) => f.login },
+  'POST /api/v1/auth/logout': { need: 'public', scope: 'global' },
+  'GET /api/v1/me': { need: 'signed-in', scope: 'global' },
+  'GET /api/v1/me/sessions': { need: 'signed-in', scope: 'global' },
+  'DELETE /api/v1/me/sessions/{id}': { need: 'self', params: (f) => ({ id: f.ownerSessionId }), memberDeny: 404, once: true },
+  'GET /api/v1/users': { need: 'platform-admin', scope: 'global' },
+  'POST /api/v1/users': { need: 'platform-admin', scope: 'global', body: (_, p) => ({ email: `made-by-${p}@matrix.test`, name: 'made', password: 'a long enough pass phrase 42' }) },
+
+  'GET /api/v1/orgs': { need: 'signed-in', scope: 'global' },
+  'POST /api/v1/orgs': { need: 'signed-in', scope: 'global', adminScope: true, body: (_, p) => ({ name: `matrix-${p}` }) },
+  'GET /api/v1/orgs/{org}': { need: 'reader', params: org },
+  'GET /api/v1/orgs/{org}/members': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/members': { need: 'admin', params: org, body: (f, p) => ({ email: f.spareEmail[p], role: 'reader' }) },
+  'PATCH /api/v1/orgs/{org}/members/{userId}': { need: 'admin', params: (f) => ({ ...org(f), userId: f.memberId }), body: () => ({ role: 'reader' }) },
+  'DELETE /api/v1/orgs/{org}/members/{userId}': { need: 'admin', params: (f) => ({ ...org(f), userId: f.doomedMemberId }), once: true },
+  'GET /api/v1/orgs/{org}/namespaces': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/namespaces': { need: 'admin', params: org, body: (f, p) => ({ name: `${f.namespace}-${p}` }) },
+  'GET /api/v1/namespaces/{namespace}': { need: 'reader', params: ns },
+  'PATCH /api/v1/namespaces/{namespace}': { need: 'admin', params: ns, body: () => ({ visibility: 'private' }) },
+
+  'GET /api/v1/orgs/{org}/teams': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/teams': { need: 'admin', params: org, body: (_, p) => ({ name: `matrix-${p}` }) },
+  'GET /api/v1/orgs/{org}/teams/{team}': { need: 'reader', params: team },
+  'PATCH /api/v1/orgs/{org}/teams/{team}': { need: 'admin', params: team, body: () => ({ ssoGroup: 'matrix-group' }) },
+  'DELETE /api/v1/orgs/{org}/teams/{team}': { need: 'admin', params: team, once: true },
+  'GET /api/v1/orgs/{org}/teams/{team}/members': { need: 'reader', params: team },
+  'POST /api/v1/orgs/{org}/teams/{team}/members': { need: 'admin', params: team, body: (f, p) => ({ email: f.spareEmail[p] }) },
+  'DELETE /api/v1/orgs/{org}/teams/{team}/members/{userId}': { need: 'admin', params: (f) => ({ ...team(f), userId: f.memberId }), once: true },
+  'PUT /api/v1/orgs/{org}/teams/{team}/namespaces/{namespace}': { need: 'admin', params: (f) => ({ ...team(f), ...ns(f) }), body: () => ({ role: 'reader' }) },
+  'DELETE /api/v1/orgs/{org}/teams/{team}/namespaces/{namespace}': { need: 'admin', params: (f) => ({ ...team(f), ...ns(f) }), once: true },
+
+  // Workflows are seen by whoever may read their namespace; the list is filtered.
+  'GET /api/v1/workflows': { need: 'signed-in', scope: 'global' },
+  'GET /api/v1/workflows/{workflowId}': { need: 'reader', params: (f) => ({ workflowId: f.workflowId }) },
+  'GET /api/v1/workflows/{workflowId}/events': { need: 'reader', params: (f) => ({ workflowId: f.workflowId }) },
+
+  // VCS connections are an admin's: others are told a connection does not exist.
+  'GET /api/v1/vcs/connections': { need: 'signed-in', scope: 'global' },
+  'POST /api/v1/vcs/connections': {
+    need: 'admin',
+    body: (f, p) => ({ kind: 'github', name: `matrix-${p}`, organization: f.org, baseUrl: f.githubUrl, token: 'ghp_matrix' }),
+  },
+  'GET /api/v1/vcs/connections/{id}': { need: 'admin', params: conn, memberDeny: 404 },
+  'DELETE /api/v1/vcs/connections/{id}': { need: 'admin', params: conn, memberDeny: 404, once: true, allow: { status: 409, code: 'vcs_connection_in_use' } },
+  'POST /api/v1/vcs/connections/{id}/validate': { need: 'admin', params: conn, memberDeny: 404 },
+  'GET /api/v1/vcs/connections/{id}/repositories': { need: 'admin', params: conn, memberDeny: 404 },
+  'GET /api/v1/vcs/connections/{id}/tags': { need: 'admin', params: conn, memberDeny: 404, query: (f) => ({ repository: f.repository }) },
+
+  'GET /api/v1/modules/{namespace}/{name}/{system}/vcs': { need: 'admin', params: mod },
+  // Linking another module of A's namespace (A's own module is linked already).
+  'POST /api/v1/modules/{namespace}/{name}/{system}/vcs': {
+    need: 'admin',
+    params: (f) => ({ ...mod(f), name: 'linked' }),
+    body: (f) => ({ connectionId: f.connectionId, repository: f.repository }),
+    once: true,
+  },
+  'DELETE /api/v1/modules/{namespace}/{name}/{system}/vcs': { need: 'admin', params: mod, once: true },
+  'POST /api/v1/modules/{namespace}/{name}/{system}/vcs/sync': { need: 'admin', params: mod },
+  'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
+  'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
+
+  'POST /webhooks/{provider}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
+  'POST /webhooks/{provider}/{linkId}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
+};
