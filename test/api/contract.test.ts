@@ -31,6 +31,11 @@ beforeAll(async () => {
   platform = await startPlatform();
   call = clientFor(platform);
   work = await mkdtemp(join(tmpdir(), 'strata-contract-'));
+  // Objects the path parameters below name, so a request reaches its body parsing (and the media-type check).
+  const json = { 'content-type': 'application/json' };
+  await call('/api/v1/orgs/default/namespaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media' }) });
+  const team = await call('/api/v1/orgs/default/teams', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-team' }) });
+  expect(team.status, team.body.toString()).toBe(201);
 });
 
 afterAll(async () => {
@@ -125,6 +130,7 @@ function concrete(path: string): string {
     provider: 'github',
     linkId: randomUUID(),
     org: 'default',
+    team: 'media-team',
     userId: randomUUID(),
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {

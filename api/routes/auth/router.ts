@@ -107,6 +107,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
 
   router.delete('/me/sessions/:id', async (ctx) => {
     const p = requireUser(ctx);
+    if (!ctx.state.identity.access.scopes.includes('admin')) throw new Forbidden('ending sessions needs the admin scope');
     const { id } = sessionParams.parse(ctx.params);
     const revoked = await deps.db.transaction(async (tx) => {
       const done = await revokeSession(tx, p.user.id, id);

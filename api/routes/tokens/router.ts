@@ -48,6 +48,9 @@ export function tokensRouter(deps: AppDeps): Router<AppState> {
   router.delete('/:id', async (ctx) => {
     const p = requireSignedIn(ctx);
     const id = ctx.params.id!;
+    // A narrowed token (a CI job's) may revoke itself, not its owner's other tokens.
+    const self = p.kind === 'user' ? p.tokenId : p.kind === 'service' ? p.tokenId : undefined;
+    if (id !== self && !ctx.state.identity.access.scopes.includes('admin')) throw new Forbidden('revoking another token needs the admin scope');
     const revoked = /^[0-9a-f-]{36}$/i.test(id)
       ? await deps.db.transaction(async (tx) => {
           const row = await revokeToken(tx, id, ownerOf(p));
