@@ -9,6 +9,7 @@ import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
 import { authRouter } from './routes/auth/router';
 import { namespacesRouter } from './routes/namespaces/router';
+import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
 import { usersRouter } from './routes/users/router';
@@ -78,6 +79,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     gpgKeysRouter(deps),
     tokensRouter(deps),
     authRouter(deps),
+    oauthRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),

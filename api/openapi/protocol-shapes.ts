@@ -5,7 +5,20 @@ import { z } from 'zod';
  * are fixed by Terraform and OpenTofu (snake_case), unlike the management API's camelCase.
  */
 
-export const discovery = z.object({ 'modules.v1': z.string(), 'providers.v1': z.string() }).meta({ description: 'service discovery' });
+export const discovery = z
+  .object({
+    'modules.v1': z.string(),
+    'providers.v1': z.string(),
+    /** `terraform login` (api/routes/oauth): an OAuth client description rather than a URL. */
+    'login.v1': z.object({
+      client: z.string(),
+      grant_types: z.array(z.string()),
+      authz: z.string(),
+      token: z.string(),
+      ports: z.tuple([z.number().int(), z.number().int()]),
+    }),
+  })
+  .meta({ description: 'service discovery' });
 
 export const moduleVersionList = z.object({
   modules: z.array(z.object({ versions: z.array(z.object({ version: z.string() })) })),

@@ -33,6 +33,7 @@ import {
 } from '../routes/vcs/shapes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { loginRoutes } from './login-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -377,6 +378,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...loginRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -12,8 +12,11 @@ const invalidToken = () => protocolError(401, 'invalid_token', 'the API token is
 // The same answer as for a module that does not exist: a reader of another organisation learns nothing.
 const hidden = () => protocolError(404, 'not_found', 'not found');
 
-/** `true`: go on; a response: answer it instead. */
-export type GateDecision = true | CachedResponse;
+/**
+ * `true`: go on; `'private'`: go on, but the answer is for this requester only (no shared cache may keep it);
+ * a response: answer it instead.
+ */
+export type GateDecision = true | 'private' | CachedResponse;
 
 /**
  * Private namespaces on the protocol fast path: public namespaces (and unknown ones, which 404 anyway) pass
@@ -28,7 +31,7 @@ export function createAccessGate(deps: { namespaces: NamespaceDirectory; identit
     if (!token) return unauthorized();
     if (identity === undefined) return 'need-identity';
     if (!identity) return invalidToken();
-    return can(identity.access, 'namespace.read', { namespace: ns }) ? true : hidden();
+    return can(identity.access, 'namespace.read', { namespace: ns }) ? 'private' : hidden();
   };
 
   const slow = async (req: IncomingMessage, namespace: string): Promise<GateDecision> => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOGIN_V1 } from '../../core/auth/login-v1';
 import type { Logger } from '../../core/log';
 import { BLOB_ROUTE } from '../../core/storage/url-signing';
 import type { GateDecision } from './access-gate';
@@ -13,7 +14,11 @@ import { providerDownload, providerVersions } from './providers-v1';
 import { chooseRepresentation, isNotModified } from './representation';
 import { jsonResponse, ResponseCache, type CachedResponse } from './response-cache';
 
-export const DISCOVERY = { 'modules.v1': '/v1/modules/', 'providers.v1': '/v1/providers/' };
+// Revalidated on every use like every protocol answer, and kept by no shared cache: the answer was given to
+// someone allowed to read the namespace, not to whoever asks a proxy next.
+const PRIVATE_CACHE_CONTROL = 'private, no-cache';
+
+export const DISCOVERY = { 'modules.v1': '/v1/modules/', 'providers.v1': '/v1/providers/', 'login.v1': LOGIN_V1 };
 
 /**
  * The lean front door for the registry protocols: matches the hot read paths on the raw request, before Koa
@@ -52,10 +57,11 @@ export function createProtocolFastPath(deps: {
     }
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, r: CachedResponse): void {
+  /** `privately`: an answer about a private namespace, which shared caches (proxies, CDNs) must not keep. */
+  function send(req: IncomingMessage, res: ServerResponse, r: CachedResponse, privately = false): void {
     const rep = chooseRepresentation(req, r);
     if (r.status === 200 && isNotModified(req, rep)) {
-      const headers: Record<string, string> = { etag: rep.headers.etag!, 'cache-control': rep.headers['cache-control']! };
+      const headers: Record<string, string> = { etag: rep.headers.etag!, 'cache-control': privately ? PRIVATE_CACHE_CONTROL : rep.headers['cache-control']! };
       if (rep.headers.vary) headers.vary = rep.headers.vary;
       res.writeHead(304, headers);
       res.end();
@@ -63,18 +69,18 @@ export function createProtocolFastPath(deps: {
     }
     // A download is a GET answered in full: HEAD and 304 revalidations fetch nothing.
     if (r.countAs && req.method === 'GET') deps.counter.count(r.countAs.kind, r.countAs.versionId);
-    res.writeHead(r.status, rep.headers);
+    res.writeHead(r.status, privately ? { ...rep.headers, 'cache-control': PRIVATE_CACHE_CONTROL } : rep.headers);
     res.end(req.method === 'HEAD' ? undefined : rep.body);
   }
 
-  async function handleMiss(req: IncomingMessage, res: ServerResponse, path: string, match: ProtocolRequest | null): Promise<boolean> {
+  async function handleMiss(req: IncomingMessage, res: ServerResponse, path: string, match: ProtocolRequest | null, privately: boolean): Promise<boolean> {
     try {
       if (path.startsWith(BLOB_ROUTE)) {
         await serveBlob(req, res);
         return true;
       }
       if (!match) return false;
-      send(req, res, await deps.cache.get(match.key, () => build(match)));
+      send(req, res, await deps.cache.get(match.key, () => build(match)), privately);
       return true;
     } catch (err) {
       fail(res, err, path);
@@ -107,17 +113,18 @@ export function createProtocolFastPath(deps: {
     if (match && match.kind !== 'discovery') {
       const gate = deps.gate(req, match.namespace);
       if (gate !== true) {
+        if (gate === 'private') return serve(req, res, path, match, true);
         if (!(gate instanceof Promise)) {
           send(req, res, gate);
           return true;
         }
         return gate.then(
           (decision) => {
-            if (decision !== true) {
+            if (decision !== true && decision !== 'private') {
               send(req, res, decision);
               return true;
             }
-            return serve(req, res, path, match);
+            return serve(req, res, path, match, decision === 'private');
           },
           (err: unknown) => {
             fail(res, err, path);
@@ -126,16 +133,16 @@ export function createProtocolFastPath(deps: {
         );
       }
     }
-    return serve(req, res, path, match);
+    return serve(req, res, path, match, false);
   };
 
-  function serve(req: IncomingMessage, res: ServerResponse, path: string, match: ProtocolRequest | null): boolean | Promise<boolean> {
+  function serve(req: IncomingMessage, res: ServerResponse, path: string, match: ProtocolRequest | null, privately: boolean): boolean | Promise<boolean> {
     const hit = match ? deps.cache.peek(match.key) : undefined;
     if (hit) {
-      send(req, res, hit);
+      send(req, res, hit, privately);
       return true;
     }
     if (!match && !path.startsWith(BLOB_ROUTE)) return false;
-    return handleMiss(req, res, path, match);
+    return handleMiss(req, res, path, match, privately);
   }
 }

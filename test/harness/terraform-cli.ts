@@ -12,17 +12,21 @@ export interface CliRun {
 /**
  * Runs a real `tofu`/`terraform` binary in `cwd` with its own CLI config, trusting the test CA through
  * SSL_CERT_FILE (as the protocols require HTTPS) and with no access to any other registry.
+ *
+ * `cliConfig: null` sets no TF_CLI_CONFIG_FILE, so the CLI reads its home directory as on a workstation
+ * (`~/.terraform.d/credentials.tfrc.json`, which `login` writes, is read only then); `home` defaults to `cwd`.
  */
 export async function runTerraformCli(input: {
   bin: string;
   args: string[];
   cwd: string;
-  cliConfig: string;
+  cliConfig: string | null;
   caFile: string | null;
+  home?: string;
   timeoutMs?: number;
 }): Promise<CliRun> {
   const configFile = join(input.cwd, '.cli.tfrc');
-  await writeFile(configFile, input.cliConfig);
+  if (input.cliConfig !== null) await writeFile(configFile, input.cliConfig);
   try {
     const { stdout, stderr } = await promisify(execFile)(input.bin, input.args, {
       cwd: input.cwd,
@@ -30,8 +34,8 @@ export async function runTerraformCli(input: {
       maxBuffer: 16 * 1024 * 1024,
       env: {
         PATH: process.env.PATH,
-        HOME: input.cwd,
-        TF_CLI_CONFIG_FILE: configFile,
+        HOME: input.home ?? input.cwd,
+        ...(input.cliConfig !== null ? { TF_CLI_CONFIG_FILE: configFile } : {}),
         TF_IN_AUTOMATION: '1',
         TF_INPUT: '0',
         CHECKPOINT_DISABLE: '1',
