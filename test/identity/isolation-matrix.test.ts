@@ -8,7 +8,7 @@ import { generateTestSigningKey } from '../fixtures/provider-release';
 import { clientFor, type TestResponse } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 import { GitHubStandIn } from '../vcs/stand-ins/github';
-import { allows, PRINCIPALS, routePermissions, type Fixture, type Principal, type RouteCase } from './route-permissions';
+import { allows, isScopeNarrowed, PRINCIPALS, routePermissions, type Fixture, type Principal, type RouteCase } from './route-permissions';
 import { addMember, createNamespace, createOrg, json, signIn, userToken } from './session-helpers';
 
 // Every management route × every principal, against organisation A's real objects: allowed calls succeed,
@@ -162,6 +162,7 @@ function expectation(rc: RouteCase, p: Principal): 'allow' | number {
   if (allows(rc, p)) return 'allow';
   if (p === 'anonymous') return rc.anonymousDeny ?? 401;
   if (p === 'outsider' && rc.scope !== 'global') return 404;
+  if (rc.adminScope && isScopeNarrowed(p)) return 403;
   return rc.memberDeny ?? 403;
 }
 

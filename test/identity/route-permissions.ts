@@ -26,6 +26,9 @@ const ORG_ROLES = ['reader', 'publisher', 'admin', 'owner'] as const;
 /** The role a scope-narrowed token may use (in every organisation, for the platform admin's). */
 const scopedRole: Partial<Record<Principal, (typeof ORG_ROLES)[number]>> = { ownerReadScope: 'reader', ownerPublishScope: 'publisher', platformAdminReadScope: 'reader' };
 
+/** Is this principal a scope-narrowed token (refused with 403 by routes that need the `admin` scope)? */
+export const isScopeNarrowed = (p: Principal): boolean => scopedRole[p] !== undefined;
+
 /** Does this principal meet the route's need (on organisation A's objects)? */
 export function allows(rc: Pick<RouteCase, 'need' | 'adminScope'>, p: Principal): boolean {
   const { need } = rc;
@@ -140,13 +143,13 @@ export const routePermissions: Record<string, RouteCase> = {
 
   'GET /api/v1/tokens': { need: 'signed-in', scope: 'global' },
   'POST /api/v1/tokens': { need: 'signed-in', scope: 'global', body: (_, p) => ({ name: `matrix-${p}`, scopes: ['read'] }) },
-  'DELETE /api/v1/tokens/{id}': { need: 'self', params: (f) => ({ id: f.ownerTokenId }), memberDeny: 404, once: true },
+  'DELETE /api/v1/tokens/{id}': { need: 'self', adminScope: true, params: (f) => ({ id: f.ownerTokenId }), memberDeny: 404, once: true },
 
   'POST /api/v1/auth/login': { need: 'public', scope: 'global', body: (f) => f.login },
   'POST /api/v1/auth/logout': { need: 'public', scope: 'global' },
   'GET /api/v1/me': { need: 'signed-in', scope: 'global' },
   'GET /api/v1/me/sessions': { need: 'signed-in', scope: 'global' },
-  'DELETE /api/v1/me/sessions/{id}': { need: 'self', params: (f) => ({ id: f.ownerSessionId }), memberDeny: 404, once: true },
+  'DELETE /api/v1/me/sessions/{id}': { need: 'self', adminScope: true, params: (f) => ({ id: f.ownerSessionId }), memberDeny: 404, once: true },
   'GET /api/v1/users': { need: 'platform-admin', scope: 'global' },
   'POST /api/v1/users': { need: 'platform-admin', scope: 'global', body: (_, p) => ({ email: `made-by-${p}@matrix.test`, name: 'made', password: 'a long enough pass phrase 42' }) },
 
@@ -203,6 +206,8 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
+  'GET /oauth/authorize': { need: 'public', exempt: 'login.v1 (OAuth authorization code + PKCE for tofu/terraform login): the session decides, test/identity/tofu-login.test.ts' },
+  'POST /oauth/token': { need: 'public', exempt: 'login.v1 token exchange, authenticated by the single-use code and its PKCE verifier (test/identity/tofu-login.test.ts)' },
   'POST /webhooks/{provider}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
   'POST /webhooks/{provider}/{linkId}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
 };
