@@ -8,6 +8,7 @@ import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
 import { authRouter } from './routes/auth/router';
+import { ssoRouter } from './routes/sso/router';
 import { namespacesRouter } from './routes/namespaces/router';
 import { orgsRouter } from './routes/orgs/router';
 import { usersRouter } from './routes/users/router';
@@ -77,6 +78,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     gpgKeysRouter(deps),
     tokensRouter(deps),
     authRouter(deps),
+    ssoRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
     namespacesRouter(deps),

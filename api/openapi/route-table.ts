@@ -32,6 +32,7 @@ import {
   webhookAccepted,
 } from '../routes/vcs/shapes';
 import { identityRoutes } from './identity-routes';
+import { ssoRoutes } from './sso-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -375,6 +376,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...catalogRoutes,
   ...accessRoutes,
   ...identityRoutes,
+  ...ssoRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,
