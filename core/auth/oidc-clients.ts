@@ -150,8 +150,10 @@ function refusal(err: unknown): SsoRefused {
     return new SsoRefused(denied ? 'sso_denied' : 'sso_failed', denied ? 'the identity provider did not let you sign in' : 'the identity provider refused the sign-in', `authorization_error:${err.error}`);
   }
   if (err instanceof oidc.ResponseBodyError) return new SsoRefused('sso_failed', 'the identity provider refused the sign-in', `token_error:${err.error}`);
-  const coded = err as { code?: string; message?: string };
-  return new SsoRefused('sso_failed', 'the sign-in could not be verified', `${coded.code ?? 'error'}: ${coded.message ?? String(err)}`.slice(0, 300));
+  // openid-client wraps the check that failed; its cause names the claim (never a token's value).
+  const coded = err as { code?: string; message?: string; cause?: { message?: string } };
+  const detail = coded.cause?.message ?? coded.message ?? String(err);
+  return new SsoRefused('sso_failed', 'the sign-in could not be verified', `${coded.code ?? 'error'}: ${detail}`.slice(0, 300));
 }
 
 function firstString(...values: unknown[]): string | null {

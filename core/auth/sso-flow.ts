@@ -60,7 +60,7 @@ export function sameValue(a: string, b: string): boolean {
 export function safeReturnTo(value: unknown, publicUrl: string): string {
   if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/')) return '/';
   // `//evil.test` and `/\evil.test` are scheme-relative URLs to browsers; control characters can hide either.
-  if (value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f]/.test(value)) return '/';
+  if (value.startsWith('//') || value.startsWith('/\\') || [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return '/';
   const base = new URL(publicUrl);
   const target = new URL(value, base);
   if (target.origin !== base.origin) return '/';
