@@ -24,6 +24,8 @@ type IdTokenClaims = Record<string, unknown> & { exp: number; iat: number; aud: 
 export class TestIdp {
   readonly accounts = new Map<string, IdpAccount>();
   nextLogin = '';
+  /** The person declines at the provider: the interaction ends with `access_denied`. */
+  denyNext = false;
   tamperIdToken: ((claims: IdTokenClaims) => IdTokenClaims) | null = null;
   provider: Provider | null = null;
   private readonly key: KeyObject;
@@ -69,6 +71,7 @@ export class TestIdp {
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(16).toString('hex')] },
       pkce: { required: () => true },
+      ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 600, Session: 600 },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
       features: { devInteractions: { enabled: false } },
       findAccount: (_ctx, sub) => {
@@ -88,7 +91,8 @@ export class TestIdp {
       const interaction = /^\/interaction\/([\w-]+)$/.exec(ctx.path);
       if (interaction && ctx.method === 'GET') {
         ctx.respond = false;
-        await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: this.nextLogin } }, { mergeWithLastSubmission: false });
+        const result = this.denyNext ? { error: 'access_denied', error_description: 'the person said no' } : { login: { accountId: this.nextLogin } };
+        await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
         return;
       }
       await next();

@@ -43,6 +43,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   idp.tamperIdToken = null;
+  idp.denyNext = false;
 });
 
 /** Starts a sign-in at Strata and follows the identity provider's redirects up to (not into) Strata's callback. */
@@ -200,6 +201,15 @@ describe('refused sign-ins', () => {
     expect(json.status).toBe(401);
     expect(JSON.parse(json.body).error.code).toBe('sso_state_mismatch');
     expect(await platform.db('users').where({ email: 'grace@acme.test' })).toEqual([]);
+  });
+
+  it('sends the browser back to the sign-in page when the person declines at the provider', async () => {
+    idp.denyNext = true;
+    const before = await lastAuditId();
+    const res = await signInWithSso(account('karl@acme.test'));
+    expect(res.location).toBe(`${platform.url}/login?error=sso_denied`);
+    expect(res.session).toBeUndefined();
+    expect(await loginAuditsAfter(before)).toEqual([expect.objectContaining({ result: 'failure', details: expect.objectContaining({ reason: 'authorization_error:access_denied' }) })]);
   });
 
   it('refuses a replayed authorization code', async () => {

@@ -50,9 +50,9 @@ export function ssoRouter(deps: AppDeps): Router<AppState> {
     ctx.cookies.secure = secure();
     ctx.cookies.set(FLOW_COOKIE, null, { httpOnly: true, sameSite: 'lax', secure: secure(), path: flowCookiePath(provider) });
     try {
-      const { cookie } = await completeSsoSignIn(ctx, deps, provider, flow, state);
+      const { cookie, returnTo } = await completeSsoSignIn(ctx, deps, provider, flow, state);
       setSessionCookie(ctx, cookie, deps.config.identity.sessionMaxSeconds, secure());
-      ctx.redirect(flow!.returnTo);
+      ctx.redirect(returnTo);
     } catch (err) {
       refuse(ctx, err);
     }

@@ -14,9 +14,9 @@ type Ctx = Context & { state: AppState };
  * The callback's work once the browser is back from the identity provider: checks the flow against the answer,
  * exchanges the code, finds or creates the user, follows the groups claim into teams and opens a session — all
  * audited as `auth.login`, success in the transaction of the session, failure on its own.
- * Returns the new session's cookie value; throws the DomainError that refused the sign-in (already audited).
+ * Returns the new session's cookie value and where to send the browser; throws the DomainError that refused the sign-in (already audited).
  */
-export async function completeSsoSignIn(ctx: Ctx, deps: AppDeps, providerId: string, flow: SsoFlow | null, state: string | undefined): Promise<{ cookie: string }> {
+export async function completeSsoSignIn(ctx: Ctx, deps: AppDeps, providerId: string, flow: SsoFlow | null, state: string | undefined): Promise<{ cookie: string; returnTo: string }> {
   const method = `oidc:${providerId}`;
   let claims: SsoClaims | null = null;
   try {
@@ -41,7 +41,7 @@ export async function completeSsoSignIn(ctx: Ctx, deps: AppDeps, providerId: str
       return { cookie: opened.cookie, teamsChanged: teams.added + teams.removed > 0 };
     });
     if (result.teamsChanged) deps.identity.invalidate();
-    return { cookie: result.cookie };
+    return { cookie: result.cookie, returnTo: flow.returnTo };
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     const reason = err instanceof SsoRefused ? err.reason : err.code;
