@@ -8,6 +8,7 @@ import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
 import { authRouter } from './routes/auth/router';
+import { ssoRouter } from './routes/sso/router';
 import { namespacesRouter } from './routes/namespaces/router';
 import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
@@ -80,6 +81,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     tokensRouter(deps),
     authRouter(deps),
     oauthRouter(deps),
+    ssoRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),

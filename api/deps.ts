@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { IdentityResolver } from '../core/auth/identity-resolver';
 import type { NamespaceDirectory, NamespaceInfo } from '../core/auth/namespace-directory';
+import type { OidcClients } from '../core/auth/oidc-clients';
 import type { Identity } from '../core/auth/principal';
 import type { Config } from '../core/config';
 import type { Db } from '../core/db/knex';
@@ -23,6 +24,8 @@ export interface AppDeps {
   identity: IdentityResolver;
   /** Namespaces' organisations and visibility (reloaded every few seconds). */
   namespaces: NamespaceDirectory;
+  /** The configured OpenID Connect providers (discovered on first use). */
+  oidc: OidcClients;
 }
 
 /** Koa state set by the middleware. */

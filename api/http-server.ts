@@ -11,6 +11,7 @@ import { ApiMetrics } from '../core/observability/api-metrics';
 import type { BlobStorage } from '../core/storage/storage';
 import { IdentityResolver } from '../core/auth/identity-resolver';
 import { NamespaceDirectory } from '../core/auth/namespace-directory';
+import { OidcClients } from '../core/auth/oidc-clients';
 import { createApp } from './app';
 import { createAccessGate } from './protocol/access-gate';
 import { isCachedFamily, protocolFamily } from './middleware/metrics';
@@ -57,6 +58,7 @@ export async function startApiServer(input: {
   await listener.ready;
   const identity = new IdentityResolver(input.db, { csrfSecret: input.signingSecret, sessionIdleSeconds: config.identity.sessionIdleSeconds });
   const namespaces = new NamespaceDirectory(input.db);
+  const oidc = new OidcClients(config.identity.oidcProviders, config.publicUrl, input.signingSecret);
   const fastPath = createProtocolFastPath({
     ctx: {
       db: input.db,
@@ -71,7 +73,7 @@ export async function startApiServer(input: {
     log,
     gate: createAccessGate({ namespaces, identity }),
   });
-  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces }).callback();
+  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces, oidc }).callback();
   // Fast-path answers are timed here (Koa times its own in api/middleware/metrics.ts): a synchronous answer is a
   // cache hit, an asynchronous one that the fast path kept is a miss it had to build (or a streamed blob).
   const record = (req: IncomingMessage, res: ServerResponse, started: number, hit: boolean) => {

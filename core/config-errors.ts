@@ -33,6 +33,10 @@ const FIXES: Record<string, string> = {
   STRATA_AZURE_CONNECTION_STRING: 'see the Azure settings in the Configuration table of README.md',
   STRATA_SIGNED_URL_TTL_SECONDS: 'set it to a whole number of seconds, at least 60',
   STRATA_SERVE_WEB: 'set it to true or false',
+  STRATA_OIDC_ISSUER: "set it to the identity provider's issuer URL (https), with STRATA_OIDC_CLIENT_ID and STRATA_OIDC_CLIENT_SECRET",
+  STRATA_OIDC_CLIENT_ID: 'set STRATA_OIDC_ISSUER, STRATA_OIDC_CLIENT_ID and STRATA_OIDC_CLIENT_SECRET together, or none of them',
+  STRATA_OIDC_CLIENT_SECRET: 'set STRATA_OIDC_ISSUER, STRATA_OIDC_CLIENT_ID and STRATA_OIDC_CLIENT_SECRET together, or none of them',
+  STRATA_OIDC_PROVIDERS: 'set it to a JSON array like [{"id":"okta","name":"Okta","issuer":"https://…","clientId":"…","clientSecret":"…"}] with unique ids',
   LOG_LEVEL: 'set it to fatal, error, warn, info, debug, trace or silent',
 };
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configProblems, formatConfigError } from './config-errors';
+import { DEFAULT_OIDC_SCOPES, readOidcProviders, type OidcProviderConfig } from './config-oidc';
 
 const MiB = 1024 * 1024;
 
@@ -61,6 +62,13 @@ const schema = z
     STRATA_NAMESPACE_DEFAULT_VISIBILITY: z.enum(['private', 'public']).default('private'),
     STRATA_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     STRATA_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    STRATA_OIDC_ISSUER: z.url().optional(),
+    STRATA_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    STRATA_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    STRATA_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+    STRATA_OIDC_NAME: z.string().trim().min(1).max(100).default('Single sign-on'),
+    STRATA_OIDC_SCOPES: z.string().min(1).default(DEFAULT_OIDC_SCOPES),
+    STRATA_OIDC_PROVIDERS: z.string().optional(),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -83,6 +91,7 @@ const schema = z
         );
       }
     }
+    for (const p of readOidcProviders(c).problems) problem(p.variable, p.message);
   });
 
 /** Where archives and release files live; each kind is one backend of core/storage. */
@@ -175,6 +184,8 @@ export interface Config {
     loginMaxFailures: number;
     /** …for this long. */
     loginLockSeconds: number;
+    /** OpenID Connect providers people may sign in with (none: password only). */
+    oidcProviders: OidcProviderConfig[];
   };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
@@ -232,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultVisibility: e.STRATA_NAMESPACE_DEFAULT_VISIBILITY,
       loginMaxFailures: e.STRATA_LOGIN_MAX_FAILURES,
       loginLockSeconds: e.STRATA_LOGIN_LOCK_MINUTES * 60,
+      oidcProviders: readOidcProviders(e).providers,
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -34,6 +34,7 @@ import {
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { loginRoutes } from './login-routes';
+import { ssoRoutes } from './sso-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -379,6 +380,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...identityRoutes,
   ...teamsRoutes,
   ...loginRoutes,
+  ...ssoRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -1,9 +1,5 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
-import { SESSION_COOKIE } from '../../../core/auth/identity-resolver';
 import { verifyPassword } from '../../../core/auth/passwords';
-import { openSession } from '../../../core/auth/sessions';
-import { hashToken } from '../../../core/auth/tokens';
 import { clearFailures, lockedFor, recordFailure } from '../../../core/db/repos/auth-throttle';
 import { listOrgs } from '../../../core/db/repos/organizations';
 import { listLiveSessions, revokeSession } from '../../../core/db/repos/sessions';
@@ -14,6 +10,7 @@ import { audit, requireSignedIn, requireUser } from '../../authz';
 import { readJson } from '../../body';
 import { presentSession, presentUser } from './present';
 import { loginInput, sessionParams } from './schemas';
+import { clearSessionCookie, rotateSession, setSessionCookie } from './session-cookie';
 import type { LoggedIn, Me } from './shapes';
 
 // Per client IP, more failures are allowed than per account (an office behind one NAT).
@@ -48,12 +45,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       await audit(ctx, deps.db, { orgId: null, action: 'auth.login', target: email, result: 'failure', details: { reason: 'invalid_credentials' } });
       throw new Unauthorized('the email or the password is wrong', 'invalid_credentials');
     }
-    // Session fixation: whatever session the browser had is ended, and a new id is issued.
-    const previous = ctx.cookies.get(SESSION_COOKIE);
     const opened = await deps.db.transaction(async (tx) => {
-      if (previous) await tx('sessions').where({ token_hash: hashToken(previous), user_id: user.id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now() });
       await clearFailures(tx, keys[0]!);
-      const s = await openSession(tx, { userId: user.id, method: 'password', ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null, maxSeconds: settings.sessionMaxSeconds });
+      const s = await rotateSession(ctx, tx, { userId: user.id, method: 'password', maxSeconds: settings.sessionMaxSeconds });
       await audit(ctx, tx, {
         principal: { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, via: 'session', sessionId: s.session.id },
         orgId: null,
@@ -78,8 +72,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       });
       deps.identity.invalidate();
     }
-    ctx.cookies.secure = secureCookie;
-    ctx.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookie });
+    clearSessionCookie(ctx, secureCookie);
     ctx.status = 204;
   });
 
@@ -120,10 +113,4 @@ export function authRouter(deps: AppDeps): Router<AppState> {
   });
 
   return router;
-}
-
-function setSessionCookie(ctx: Context, value: string, maxSeconds: number, secure: boolean): void {
-  // Behind a TLS-terminating proxy the socket is plain HTTP while the public URL is https: the cookie is still Secure.
-  ctx.cookies.secure = secure;
-  ctx.cookies.set(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxSeconds * 1000, overwrite: true });
 }
