@@ -206,6 +206,9 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
+  'GET /api/v1/auth/providers': { need: 'public', scope: 'global' },
+  'GET /api/v1/auth/oidc/{provider}/login': { need: 'public', exempt: 'the start of an SSO sign-in: anyone may begin one (test/identity/oidc.test.ts, against a real OIDC server)' },
+  'GET /api/v1/auth/oidc/{provider}/callback': { need: 'public', exempt: "the IdP's redirect back, authenticated by the signed flow cookie, state, nonce and PKCE (test/identity/oidc.test.ts)" },
   'GET /oauth/authorize': { need: 'public', exempt: 'login.v1 (OAuth authorization code + PKCE for tofu/terraform login): the session decides, test/identity/tofu-login.test.ts' },
   'POST /oauth/token': { need: 'public', exempt: 'login.v1 token exchange, authenticated by the single-use code and its PKCE verifier (test/identity/tofu-login.test.ts)' },
   'POST /webhooks/{provider}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
