@@ -141,7 +141,8 @@ function concrete(path: string): string {
 }
 
 describe('a wrong media type is 415 everywhere', () => {
-  const bodyRoutes = routeTable.filter((r) => r.body);
+  // The OAuth token endpoint of login.v1 answers in OAuth's own error format (RFC 6749 §5.2: 400 invalid_request).
+  const bodyRoutes = routeTable.filter((r) => r.body && r.path !== '/oauth/token');
 
   it('covers JSON, archive, multipart and webhook bodies', () => {
     const types = new Set(bodyRoutes.flatMap((r) => Object.keys(r.body!)));
