@@ -7,6 +7,7 @@ import { errorHandler } from './middleware/errors';
 import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
+import { auditRouter } from './routes/audit/router';
 import { authRouter } from './routes/auth/router';
 import { namespacesRouter } from './routes/namespaces/router';
 import { orgsRouter } from './routes/orgs/router';
@@ -79,6 +80,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     authRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
+    auditRouter(deps),
     namespacesRouter(deps),
     workflowsRouter(deps),
     activityRouter(deps),

@@ -61,6 +61,12 @@ const schema = z
     STRATA_NAMESPACE_DEFAULT_VISIBILITY: z.enum(['private', 'public']).default('private'),
     STRATA_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     STRATA_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+    STRATA_TOKEN_CREATE_LIMIT: z.coerce.number().int().min(0).default(20),
+    STRATA_TOKEN_CREATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+    STRATA_UPLOAD_LIMIT: z.coerce.number().int().min(0).default(60),
+    STRATA_UPLOAD_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
+    STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
+    STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -108,6 +114,12 @@ export type StorageConfig =
       /** Blob service URL written into SAS URLs when clients reach the store under another address. */
       publicEndpoint: string | null;
     };
+
+/** At most `limit` requests per `windowSeconds` (0: no limit). */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
 
 export interface Config {
   port: number;
@@ -176,6 +188,18 @@ export interface Config {
     /** …for this long. */
     loginLockSeconds: number;
   };
+  /**
+   * Fixed-window request limits (429 with `Retry-After` beyond them), counted in PostgreSQL so they hold across
+   * API processes. A limit of 0 turns one off.
+   */
+  rateLimits: {
+    /** API tokens created per principal. */
+    tokenCreate: RateLimit;
+    /** Module and provider uploads per principal. */
+    upload: RateLimit;
+    /** Password-reset requests per email address (and five times as many per client IP). */
+    passwordReset: RateLimit;
+  };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -232,6 +256,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultVisibility: e.STRATA_NAMESPACE_DEFAULT_VISIBILITY,
       loginMaxFailures: e.STRATA_LOGIN_MAX_FAILURES,
       loginLockSeconds: e.STRATA_LOGIN_LOCK_MINUTES * 60,
+    },
+    rateLimits: {
+      tokenCreate: { limit: e.STRATA_TOKEN_CREATE_LIMIT, windowSeconds: e.STRATA_TOKEN_CREATE_WINDOW_MINUTES * 60 },
+      upload: { limit: e.STRATA_UPLOAD_LIMIT, windowSeconds: e.STRATA_UPLOAD_WINDOW_MINUTES * 60 },
+      passwordReset: { limit: e.STRATA_PASSWORD_RESET_LIMIT, windowSeconds: e.STRATA_PASSWORD_RESET_WINDOW_MINUTES * 60 },
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

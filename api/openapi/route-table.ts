@@ -31,6 +31,7 @@ import {
   vcsViolationList,
   webhookAccepted,
 } from '../routes/vcs/shapes';
+import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import * as protocol from './protocol-shapes';
 import {
@@ -375,6 +376,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...catalogRoutes,
   ...accessRoutes,
   ...identityRoutes,
+  ...auditRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -107,6 +107,9 @@ export async function startPlatform(
     STRATA_MIRROR_HOSTNAMES: MIRROR_ALIAS,
     // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
     STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
+    // They publish and mint tokens far faster than a person: the rate-limit suites turn the limits on.
+    STRATA_UPLOAD_LIMIT: '0',
+    STRATA_TOKEN_CREATE_LIMIT: '0',
     ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile } : {}),
     ...options.env,
   });
