@@ -7,6 +7,7 @@ import { errorHandler } from './middleware/errors';
 import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security-headers';
 import { auditRouter } from './routes/audit/router';
 import { authRouter } from './routes/auth/router';
 import { namespacesRouter } from './routes/namespaces/router';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.silent = true;
   app.use(requestMetrics(deps.metrics));
   app.use(requestContext(deps.log));
+  app.use(securityHeaders(deps.config));
   // One budget for the buffered bodies of all in-flight requests of this app (api/body.ts).
   const bodyBudget = new BodyMemoryBudget(deps.config.limits.bodyMemoryBytes);
   app.use((ctx, next) => {
