@@ -9,6 +9,7 @@ import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security-headers';
 import { auditRouter } from './routes/audit/router';
+import { accountRouter } from './routes/auth/account-router';
 import { authRouter } from './routes/auth/router';
 import { namespacesRouter } from './routes/namespaces/router';
 import { orgsRouter } from './routes/orgs/router';
@@ -80,6 +81,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     gpgKeysRouter(deps),
     tokensRouter(deps),
     authRouter(deps),
+    accountRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
     auditRouter(deps),
