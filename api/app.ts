@@ -7,6 +7,9 @@ import { errorHandler } from './middleware/errors';
 import { metricsEndpoint, requestMetrics } from './middleware/metrics';
 import { identify } from './middleware/identity';
 import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security-headers';
+import { auditRouter } from './routes/audit/router';
+import { accountRouter } from './routes/auth/account-router';
 import { authRouter } from './routes/auth/router';
 import { ssoRouter } from './routes/sso/router';
 import { namespacesRouter } from './routes/namespaces/router';
@@ -39,6 +42,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.silent = true;
   app.use(requestMetrics(deps.metrics));
   app.use(requestContext(deps.log));
+  app.use(securityHeaders(deps.config));
   // One budget for the buffered bodies of all in-flight requests of this app (api/body.ts).
   const bodyBudget = new BodyMemoryBudget(deps.config.limits.bodyMemoryBytes);
   app.use((ctx, next) => {
@@ -82,9 +86,11 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     authRouter(deps),
     oauthRouter(deps),
     ssoRouter(deps),
+    accountRouter(deps),
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),
+    auditRouter(deps),
     namespacesRouter(deps),
     workflowsRouter(deps),
     activityRouter(deps),

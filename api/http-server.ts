@@ -13,6 +13,7 @@ import { IdentityResolver } from '../core/auth/identity-resolver';
 import { NamespaceDirectory } from '../core/auth/namespace-directory';
 import { OidcClients } from '../core/auth/oidc-clients';
 import { createApp } from './app';
+import { hstsHeader } from './middleware/security-headers';
 import { createAccessGate } from './protocol/access-gate';
 import { isCachedFamily, protocolFamily } from './middleware/metrics';
 import { DownloadCounter } from './protocol/download-counter';
@@ -83,8 +84,12 @@ export async function startApiServer(input: {
     metrics.request(family, req.method ?? 'GET', res.statusCode, (performance.now() - started) / 1000);
     if (isCachedFamily(family)) metrics.cacheResult(family, hit);
   };
+  // Under HTTPS every answer, the fast path's included, tells browsers to keep to HTTPS (JSON answers of the fast
+  // path carry `nosniff` in their cached headers).
+  const hsts = hstsHeader(config);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
+    if (hsts) res.setHeader('strict-transport-security', hsts);
     const handled = fastPath(req, res);
     if (handled === true) {
       record(req, res, started, true);

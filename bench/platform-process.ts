@@ -44,6 +44,9 @@ export async function startPlatform(input: {
     STRATA_DATA_DIR: input.dataDir,
     // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
     STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
+    // They publish and mint tokens far faster than a person: the rate-limit suites turn the limits on.
+    STRATA_UPLOAD_LIMIT: '0',
+    STRATA_TOKEN_CREATE_LIMIT: '0',
     STRATA_EMBEDDED_PG_PORT: String(pgPort),
     STRATA_TEMPORAL_PORT: String(temporalPort),
     STRATA_TEMPORAL_UI_PORT: String(temporalUiPort),

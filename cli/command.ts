@@ -5,6 +5,8 @@ import { oneLine } from './terminal-safe';
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** All of standard input (for secrets passed without the command line); absent where there is none. */
+  readStdin?(): Promise<string>;
 }
 
 export interface CommandContext {

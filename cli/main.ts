@@ -82,6 +82,11 @@ export async function runProcess(): Promise<void> {
   const io: Io = {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
   try {
     process.exitCode = await main(process.argv.slice(2), io, readEnv());

@@ -69,6 +69,12 @@ const schema = z
     STRATA_OIDC_NAME: z.string().trim().min(1).max(100).default('Single sign-on'),
     STRATA_OIDC_SCOPES: z.string().min(1).default(DEFAULT_OIDC_SCOPES),
     STRATA_OIDC_PROVIDERS: z.string().optional(),
+    STRATA_TOKEN_CREATE_LIMIT: z.coerce.number().int().min(0).default(20),
+    STRATA_TOKEN_CREATE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+    STRATA_UPLOAD_LIMIT: z.coerce.number().int().min(0).default(60),
+    STRATA_UPLOAD_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
+    STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
+    STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -117,6 +123,12 @@ export type StorageConfig =
       /** Blob service URL written into SAS URLs when clients reach the store under another address. */
       publicEndpoint: string | null;
     };
+
+/** At most `limit` requests per `windowSeconds` (0: no limit). */
+export interface RateLimit {
+  limit: number;
+  windowSeconds: number;
+}
 
 export interface Config {
   port: number;
@@ -187,6 +199,18 @@ export interface Config {
     /** OpenID Connect providers people may sign in with (none: password only). */
     oidcProviders: OidcProviderConfig[];
   };
+  /**
+   * Fixed-window request limits (429 with `Retry-After` beyond them), counted in PostgreSQL so they hold across
+   * API processes. A limit of 0 turns one off.
+   */
+  rateLimits: {
+    /** API tokens created per principal. */
+    tokenCreate: RateLimit;
+    /** Module and provider uploads per principal. */
+    upload: RateLimit;
+    /** Password-reset requests per email address (and five times as many per client IP). */
+    passwordReset: RateLimit;
+  };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -244,6 +268,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginMaxFailures: e.STRATA_LOGIN_MAX_FAILURES,
       loginLockSeconds: e.STRATA_LOGIN_LOCK_MINUTES * 60,
       oidcProviders: readOidcProviders(e).providers,
+    },
+    rateLimits: {
+      tokenCreate: { limit: e.STRATA_TOKEN_CREATE_LIMIT, windowSeconds: e.STRATA_TOKEN_CREATE_WINDOW_MINUTES * 60 },
+      upload: { limit: e.STRATA_UPLOAD_LIMIT, windowSeconds: e.STRATA_UPLOAD_WINDOW_MINUTES * 60 },
+      passwordReset: { limit: e.STRATA_PASSWORD_RESET_LIMIT, windowSeconds: e.STRATA_PASSWORD_RESET_WINDOW_MINUTES * 60 },
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -98,6 +98,17 @@ export class Unavailable extends DomainError {
   }
 }
 
+/** Too many requests of one kind from one principal or address; the caller may retry after `retryAfterSeconds`. */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+  ) {
+    super('rate_limited', code, message);
+  }
+}
+
 /** A dependency did not answer in time. */
 export class TimedOut extends DomainError {
   constructor(message: string, code = 'timeout') {

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
-import { DomainError, Unavailable, asUnavailable } from '../../core/errors';
+import { DomainError, RateLimited, Unavailable, asUnavailable } from '../../core/errors';
 import { isUniqueViolation } from '../../core/db/knex';
 import type { AppState } from '../deps';
 import { statusOfKind } from './error-status';
@@ -29,6 +29,7 @@ export function errorHandler(): Middleware<AppState> {
       if (err instanceof DomainError) {
         ctx.status = statusOfKind[err.kind];
         if (err.kind === 'unavailable') ctx.set('Retry-After', String(err instanceof Unavailable ? err.retryAfterSeconds : 5));
+        if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterSeconds));
         ctx.body = { error: { code: err.code, message: err.message } };
       } else if (err instanceof ZodError) {
         ctx.status = 400;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createUserInput, loginInput, sessionParams } from '../routes/auth/schemas';
+import { changePasswordInput, createUserInput, loginInput, passwordResetConfirmInput, passwordResetInput, sessionParams, verifyEmailInput } from '../routes/auth/schemas';
 import { createdUser, loggedIn, me, sessionList, userList } from '../routes/auth/shapes';
 import { addMemberInput, changeMemberInput, createNamespaceInput, createOrgInput, memberParams, orgParams, patchNamespaceInput } from '../routes/orgs/schemas';
 import { member, memberList, namespace, namespaceList, organization, organizationList } from '../routes/orgs/shapes';
@@ -21,6 +21,40 @@ export const identityRoutes: RouteSpec[] = [
   { method: 'get', path: '/api/v1/me', summary: 'Who am I: the user or service token, organisations and roles', auth: true, responses: { 200: ok('me', me) }, errors: [401] },
   { method: 'get', path: '/api/v1/me/sessions', summary: 'My active sessions', auth: true, responses: { 200: ok('sessions', sessionList) }, errors: [401, 403] },
   { method: 'delete', path: '/api/v1/me/sessions/{id}', summary: 'End one of my sessions', auth: true, params: sessionParams, responses: { 204: ok('ended') }, errors: [400, 401, 403, 404] },
+  {
+    method: 'post',
+    path: '/api/v1/auth/password-reset',
+    summary: 'Ask for a password-reset link (always 202: whether the email has an account is not revealed)',
+    body: json(passwordResetInput),
+    responses: { 202: ok('accepted') },
+    errors: [400, 403, 413, 415, 429],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/password-reset/confirm',
+    summary: "Set a new password with a reset link's token (single use; ends every session of the user)",
+    body: json(passwordResetConfirmInput),
+    responses: { 204: ok('changed') },
+    errors: [400, 403, 413, 415],
+  },
+  {
+    method: 'post',
+    path: '/api/v1/auth/verify-email',
+    summary: "Verify the email address with a verification link's token (single use)",
+    body: json(verifyEmailInput),
+    responses: { 204: ok('verified') },
+    errors: [400, 403, 413, 415],
+  },
+  { method: 'post', path: '/api/v1/me/verify-email', summary: 'Send a new email verification link', auth: true, responses: { 202: ok('sent') }, errors: [401, 403, 409, 429] },
+  {
+    method: 'post',
+    path: '/api/v1/me/password',
+    summary: 'Change my password (ends my other sessions)',
+    auth: true,
+    body: json(changePasswordInput),
+    responses: { 204: ok('changed') },
+    errors: [400, 401, 403, 413, 415, 429],
+  },
   { method: 'get', path: '/api/v1/users', summary: 'Users (platform admins)', auth: true, responses: { 200: ok('users', userList) }, errors: [401, 403] },
   {
     method: 'post',

@@ -31,6 +31,7 @@ import {
   vcsViolationList,
   webhookAccepted,
 } from '../routes/vcs/shapes';
+import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { loginRoutes } from './login-routes';
@@ -381,6 +382,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...teamsRoutes,
   ...loginRoutes,
   ...ssoRoutes,
+  ...auditRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -51,6 +51,7 @@ export function createBlobRoute(deps: { storage: BlobStorage; signingSecret: str
       'content-type': contentTypeFor(key),
       'accept-ranges': 'bytes',
       'cache-control': 'private, max-age=300, immutable',
+      'x-content-type-options': 'nosniff',
     };
     // Blobs are content-addressed and never change, so a range always refers to the bytes the client began with.
     const ranges = req.headers.range ? parseRange(info.size, req.headers.range, { combine: true }) : -2;

@@ -5,6 +5,7 @@ import { strataAttributes } from '../../temporal/search-attributes';
 import { startWorkflow } from '../../temporal/start-workflow';
 import type { publishModule } from '../../workflows/modules/publish-module';
 import type { publishProvider } from '../../workflows/providers/publish-provider';
+import { audit } from '../authz';
 import type { AppDeps, AppState } from '../deps';
 import { awaitResult } from './run-workflow';
 
@@ -13,7 +14,8 @@ type PublishWorkflow = typeof publishModule | typeof publishProvider;
 /**
  * The shared tail of every publish endpoint: start the workflow under its business ID (discarding the staged
  * upload if it cannot start), then answer 202 with the status URL, or with `wait` the outcome (201 + result,
- * or the 4xx of the failure). A finished publish may be retried only if it failed.
+ * or the 4xx of the failure). A finished publish may be retried only if it failed. The accepted request is
+ * audited as `<kind>.publish_requested`.
  */
 export async function startPublish<W extends PublishWorkflow>(
   ctx: ParameterizedContext<AppState>,
@@ -27,6 +29,8 @@ export async function startPublish<W extends PublishWorkflow>(
     version: string;
     wait: boolean;
     stagedKeys: string[];
+    /** The organisation of the namespace published into, for the audit entry of the accepted request. */
+    orgId: string;
   },
 ): Promise<void> {
   const kind = input.kind.replace(/-publish$/, '');
@@ -46,6 +50,14 @@ export async function startPublish<W extends PublishWorkflow>(
     await Promise.all(input.stagedKeys.map((k) => deps.storage.delete(k)));
     throw err;
   }
+  // The publish itself is the workflow's: what the API records is the request it accepted.
+  await audit(ctx, deps.db, {
+    orgId: input.orgId,
+    action: `${kind}.publish_requested`,
+    target: `${input.artifact}@${input.version}`,
+    result: 'success',
+    details: { workflowId: input.workflowId },
+  });
   const statusUrl = `${deps.config.publicUrl}/api/v1/workflows/${encodeURIComponent(input.workflowId)}`;
   if (!input.wait) {
     deps.metrics.publish(kind, 'accepted');

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { adminCreateUser } from './admin-create-user';
 import { gpgKeyAdd } from './gpg-key-add';
 import { gpgKeyList } from './gpg-key-list';
 import { modulePublish } from './module-publish';
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   tokenCreate,
   tokenList,
   tokenRevoke,
+  adminCreateUser,
 ];

@@ -11,7 +11,7 @@ import { startApiServer, type RunningApi } from '../../api/http-server';
 import { ensureBootstrapToken } from '../../core/auth/bootstrap';
 import { loadConfig, type Config } from '../../core/config';
 import { createDb, migrateLatest, type Db } from '../../core/db/knex';
-import { createLogger } from '../../core/log';
+import { createLogger, type Logger } from '../../core/log';
 import { startMetricsServer } from '../../core/observability/metrics-server';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { createStorage, extractLimits } from '../../core/runtime';
@@ -78,6 +78,8 @@ export async function startPlatform(
     /** A PostgreSQL (superuser URL) or Temporal server of the test's own instead of the run's (outage tests). */
     postgresUrl?: string;
     temporalAddress?: string;
+    /** The API's logger (tests that read what it logs); silent by default. */
+    log?: Logger;
   } = {},
 ): Promise<Platform> {
   const temporalAddress = options.temporalAddress ?? inject('temporalAddress');
@@ -107,10 +109,13 @@ export async function startPlatform(
     STRATA_MIRROR_HOSTNAMES: MIRROR_ALIAS,
     // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
     STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
+    // They publish and mint tokens far faster than a person: the rate-limit suites turn the limits on.
+    STRATA_UPLOAD_LIMIT: '0',
+    STRATA_TOKEN_CREATE_LIMIT: '0',
     ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile } : {}),
     ...options.env,
   });
-  const log = createLogger({ level: config.logLevel });
+  const log = options.log ?? createLogger({ level: config.logLevel });
   const storage = await createStorage(config, config.signingSecret!);
   const temporal = await connectClient({ address: config.temporal.address!, namespace: config.temporal.namespace });
   await registerSearchAttributes(temporal, config.temporal.namespace);

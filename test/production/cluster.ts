@@ -61,6 +61,9 @@ export class Cluster {
       STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true',
       // Suites written for the public registry read anonymously; the identity suites ask for `private`, the default.
       STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'public',
+      // They publish and mint tokens far faster than a person: the rate-limit suites turn the limits on.
+      STRATA_UPLOAD_LIMIT: '0',
+      STRATA_TOKEN_CREATE_LIMIT: '0',
       ...this.settings.env,
       ...extra,
     };

@@ -10,3 +10,7 @@ export const createUserInput = z.object({
   platformAdmin: z.boolean().optional(),
 });
 export const sessionParams = z.object({ id: z.uuid() });
+export const passwordResetInput = z.object({ email: z.string().trim().max(254) });
+export const passwordResetConfirmInput = z.object({ token: z.string().max(256), password: z.string().max(1024) });
+export const verifyEmailInput = z.object({ token: z.string().max(256) });
+export const changePasswordInput = z.object({ currentPassword: z.string().max(1024), newPassword: z.string().max(1024) });

@@ -36,4 +36,5 @@ export const sessionList = itemsOf(session);
 export type Session = z.infer<typeof session>;
 
 export const createdUser = z.object({ id: z.string() });
+export type CreatedUser = z.infer<typeof createdUser>;
 export const userList = itemsOf(userSummary.extend({ createdAt: isoDateTime }));

@@ -6,6 +6,7 @@ import { assertName, assertSystem, assertVersion } from '../../../core/registry/
 import { workflowIds } from '../../../workflows/ids';
 import type { PublishModuleInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
+import { enforceRateLimit } from '../../rate-limit';
 import { namespaceForPublish, readableScope, requireReadable } from '../../namespace-access';
 import { principalId } from '../../../core/auth/principal';
 import { stageArchiveBody } from '../../uploads/stage-body';
@@ -55,7 +56,8 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
    */
   router.post('/:namespace/:name/:system/:version', async (ctx) => {
     const a = address(ctx.params);
-    await namespaceForPublish(deps, ctx, a.namespace);
+    const ns = await namespaceForPublish(deps, ctx, a.namespace);
+    await enforceRateLimit(deps.db, 'upload', principalId(ctx.state.identity.principal)!, deps.config.rateLimits.upload, 'uploads');
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findModuleVersion(deps.db, a, version)) {
@@ -79,6 +81,7 @@ export function modulesRouter(deps: AppDeps): Router<AppState> {
       version,
       wait,
       stagedKeys: [staged.key],
+      orgId: ns.orgId,
     });
   });
 

@@ -6,6 +6,7 @@ import { assertName, assertProviderType, assertVersion } from '../../../core/reg
 import { workflowIds } from '../../../workflows/ids';
 import type { PublishProviderInput } from '../../../workflows/types';
 import type { AppDeps, AppState } from '../../deps';
+import { enforceRateLimit } from '../../rate-limit';
 import { namespaceForPublish, readableScope, requireReadable } from '../../namespace-access';
 import { principalId } from '../../../core/auth/principal';
 import { stageProviderRelease } from '../../uploads/stage-release';
@@ -41,7 +42,8 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
   /** Upload goreleaser release files as multipart/form-data; 202, or 201 with ?wait=true. */
   router.post('/:namespace/:type/:version', async (ctx) => {
     const a = address(ctx.params);
-    await namespaceForPublish(deps, ctx, a.namespace);
+    const ns = await namespaceForPublish(deps, ctx, a.namespace);
+    await enforceRateLimit(deps.db, 'upload', principalId(ctx.state.identity.principal)!, deps.config.rateLimits.upload, 'uploads');
     const version = assertVersion(ctx.params.version!);
     const { wait } = waitQuery.parse(ctx.query);
     if (await findProviderVersion(deps.db, a, version)) {
@@ -70,6 +72,7 @@ export function providersRouter(deps: AppDeps): Router<AppState> {
       version,
       wait,
       stagedKeys: staged.keys,
+      orgId: ns.orgId,
     });
   });
 

@@ -6,6 +6,8 @@ import { Forbidden, NotFound } from '../../../core/errors';
 import type { AppDeps, AppState } from '../../deps';
 import { audit, requireSignedIn } from '../../authz';
 import { readJson } from '../../body';
+import { enforceRateLimit } from '../../rate-limit';
+import { principalId } from '../../../core/auth/principal';
 import { presentToken } from './present';
 import { createToken } from './schemas';
 import type { CreatedToken } from './shapes';
@@ -27,6 +29,7 @@ export function tokensRouter(deps: AppDeps): Router<AppState> {
 
   router.post('/', async (ctx) => {
     const p = requireSignedIn(ctx);
+    await enforceRateLimit(deps.db, 'token-create', principalId(p)!, deps.config.rateLimits.tokenCreate, 'tokens created');
     const input = createToken.parse(await readJson(ctx));
     const own = ctx.state.identity.access.scopes;
     const scopes: Scope[] = input.scopes ? SCOPES.filter((s) => input.scopes!.includes(s)) : [...own];

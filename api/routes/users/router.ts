@@ -4,6 +4,7 @@ import { listUsers } from '../../../core/db/repos/users';
 import type { AppDeps, AppState } from '../../deps';
 import { audit, authorize } from '../../authz';
 import { readJson } from '../../body';
+import { issueVerification } from '../auth/account-links';
 import { presentUser } from '../auth/present';
 import { createUserInput } from '../auth/schemas';
 
@@ -19,11 +20,12 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
   router.post('/', async (ctx) => {
     authorize(ctx, 'platform.admin');
     const input = createUserInput.parse(await readJson(ctx));
-    const user = await deps.db.transaction(async (tx) => {
+    const { user, announce } = await deps.db.transaction(async (tx) => {
       const row = await createPasswordUser(tx, input);
       await audit(ctx, tx, { orgId: null, action: 'user.create', target: row.email, result: 'success', details: { userId: row.id, platformAdmin: row.platform_admin } });
-      return row;
+      return { user: row, announce: await issueVerification(deps, ctx, tx, row) };
     });
+    announce();
     ctx.status = 201;
     ctx.body = { id: user.id };
   });

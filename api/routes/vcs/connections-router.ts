@@ -120,6 +120,7 @@ export function vcsConnectionsRouter(deps: AppDeps): Router<AppState> {
   router.post('/:id/validate', async (ctx) => {
     const row = await loadManaged(ctx, ctx.params.id!);
     const validation = await check(row.id);
+    await audit(ctx, deps.db, { orgId: row.org_id, action: 'vcs_connection.validate_requested', target: row.id, result: 'success', details: { name: row.name, workflowId: validation.workflowId } });
     ctx.status = validation.done ? 200 : 202;
     ctx.body = { ...presentConnection(await load(row.id)), validation };
   });

@@ -8,6 +8,7 @@ import { assertRepositoryName, normaliseSubdirectory } from '../../../core/vcs/r
 import { compileTagPattern, DEFAULT_TAG_PATTERN } from '../../../core/vcs/tag-pattern';
 import type { VcsKind } from '../../../core/vcs/types';
 import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
+import type { Tx } from '../../../core/db/knex';
 import type { AppDeps } from '../../deps';
 import { vcsRuntimeFor } from './runtime';
 import type { LinkInput } from './schemas';
@@ -30,7 +31,14 @@ export async function requireLink(deps: AppDeps, a: ModuleAddress): Promise<VcsL
  * installs the webhook and backfills existing release tags, and makes sure the reconcile schedule exists.
  * The webhook secret is returned here once; it is stored sealed and never shown again.
  */
-export async function createLink(deps: AppDeps, a: ModuleAddress, input: LinkInput, owner: { orgId: string }) {
+export async function createLink(
+  deps: AppDeps,
+  a: ModuleAddress,
+  input: LinkInput,
+  owner: { orgId: string },
+  /** Writes the audit entry, in the transaction that inserts the link. */
+  record: (tx: Tx, link: { id: string; repository: string; connectionId: string }) => Promise<void>,
+) {
   const connection = await findVcsConnection(deps.db, input.connectionId);
   // Only a connection of the namespace's own organisation can be used (another's is answered as missing).
   if (!connection || connection.org_id !== owner.orgId) throw new NotFound(`no VCS connection ${input.connectionId}`, 'vcs_connection_not_found');
@@ -59,6 +67,7 @@ export async function createLink(deps: AppDeps, a: ModuleAddress, input: LinkInp
       webhook_url: webhookUrl,
       webhook_secret_sealed: runtime.secrets.seal(webhookSecret, webhookSecretContext(id)),
     });
+    await record(tx, { id, repository, connectionId: connection.id });
   });
 
   const artifact = `${a.namespace}/${a.name}/${a.system}`;

@@ -4,6 +4,7 @@ import { deleteVcsLink } from '../../../core/db/repos/vcs-links';
 import { listVcsViolations } from '../../../core/db/repos/vcs-violations';
 import { assertName, assertSystem } from '../../../core/registry/names';
 import { vcsWorkflowIds } from '../../../workflows/vcs/ids';
+import { audit } from '../../authz';
 import { readJson } from '../../body';
 import type { AppDeps, AppState } from '../../deps';
 import { namespaceForManage } from '../../namespace-access';
@@ -16,6 +17,8 @@ import { strataAttributes } from '../../../temporal/search-attributes';
 import { startWorkflow } from '../../../temporal/start-workflow';
 import { syncVcsLink } from '../../../workflows/vcs/sync-vcs-link';
 import { statusUrlOf } from './workflows';
+
+const artifactOf = (a: { namespace: string; name: string; system: string }) => `${a.namespace}/${a.name}/${a.system}`;
 
 function address(params: Record<string, string>) {
   return {
@@ -39,7 +42,11 @@ export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
 
   router.post('/', async (ctx) => {
     const body = linkInput.parse(await readJson(ctx));
-    const created = await createLink(deps, address(ctx.params), body, ctx.state.namespaceInfo!);
+    const a = address(ctx.params);
+    const ns = ctx.state.namespaceInfo!;
+    const created = await createLink(deps, a, body, ns, (tx, link) =>
+      audit(ctx, tx, { orgId: ns.orgId, action: 'vcs_link.create', target: artifactOf(a), result: 'success', details: { linkId: link.id, repository: link.repository, connectionId: link.connectionId } }),
+    );
     const linked: VcsLinkCreated = {
       ...presentLink(created.link),
       webhookSecret: created.webhookSecret,
@@ -56,8 +63,12 @@ export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
 
   /** Unlinks; published versions stay. The provider's webhook is left in place (its deliveries are refused). */
   router.delete('/', async (ctx) => {
-    const link = await requireLink(deps, address(ctx.params));
-    await deleteVcsLink(deps.db, link.id);
+    const a = address(ctx.params);
+    const link = await requireLink(deps, a);
+    await deps.db.transaction(async (tx) => {
+      await deleteVcsLink(tx, link.id);
+      await audit(ctx, tx, { orgId: ctx.state.namespaceInfo!.orgId, action: 'vcs_link.delete', target: artifactOf(a), result: 'success', details: { linkId: link.id, repository: link.repository } });
+    });
     ctx.status = 204;
   });
 
@@ -76,6 +87,8 @@ export function vcsLinksRouter(deps: AppDeps): Router<AppState> {
       onAlreadyStarted: 'join',
       searchAttributes: strataAttributes({ kind: 'vcs-sync', artifact: `${a.namespace}/${a.name}/${a.system}` }),
     });
+    // The sync is the workflow's; the API records the request it accepted.
+    await audit(ctx, deps.db, { orgId: ctx.state.namespaceInfo!.orgId, action: 'vcs_link.sync_requested', target: artifactOf(a), result: 'success', details: { linkId: link.id, workflowId, alreadyRunning } });
     const statusUrl = statusUrlOf(deps, workflowId);
     if (!wait) {
       const body: VcsSyncAccepted = { workflowId, statusUrl, alreadyRunning };

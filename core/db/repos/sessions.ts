@@ -49,3 +49,10 @@ export async function revokeAllSessions(db: Tx, userId: string): Promise<number>
 export async function touchSessions(db: Tx, ids: string[]): Promise<void> {
   if (ids.length) await db('sessions').whereIn('id', ids).whereNull('revoked_at').update({ last_seen_at: db.fn.now() });
 }
+
+/** Revokes every live session of the user except `keep` (the one making the change). */
+export async function revokeOtherSessions(db: Tx, userId: string, keep: string | undefined): Promise<number> {
+  const q = db('sessions').where({ user_id: userId }).whereNull('revoked_at');
+  if (keep) q.whereNot({ id: keep });
+  return q.update({ revoked_at: db.fn.now() });
+}

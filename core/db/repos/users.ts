@@ -46,9 +46,15 @@ export async function countUsers(db: Tx): Promise<number> {
 }
 
 export async function setPasswordHash(db: Tx, userId: string, passwordHash: string): Promise<void> {
-  await db('users').where({ id: userId }).update({ password_hash: passwordHash});
+  await db('users').where({ id: userId }).update({ password_hash: passwordHash });
 }
 
 export async function markEmailVerified(db: Tx, userId: string): Promise<void> {
   await db('users').where({ id: userId }).whereNull('email_verified_at').update({ email_verified_at: db.fn.now() });
+}
+
+/** The stored password hash (null: the user signs in only through SSO). */
+export async function passwordHashOf(db: Tx, userId: string): Promise<string | null> {
+  const row = await db('users').where({ id: userId }).first<{ password_hash: string | null } | undefined>('password_hash');
+  return row?.password_hash ?? null;
 }
