@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignableRoles, canPublishSomewhere, hasRole } from './roles';
+import { assignableRoles, canPublishSomewhere, hasRole, highestScope } from './roles';
 import type { Me, Role, Scope } from './types';
 
 const me = (orgs: [string, Role | null][], opts: { platformAdmin?: boolean; scopes?: Scope[] } = {}): Me => ({
@@ -28,6 +28,12 @@ describe('roles', () => {
     expect(canPublishSomewhere(me([['acme', 'owner']], { scopes: ['read'] }))).toBe(false);
     expect(canPublishSomewhere(me([], { platformAdmin: true }))).toBe(true);
     expect(canPublishSomewhere(null)).toBe(false);
+  });
+
+  it('names a token by its highest scope', () => {
+    expect(highestScope(['read', 'publish'])).toBe('publish');
+    expect(highestScope(['read'])).toBe('read');
+    expect(highestScope([])).toBe('admin');
   });
 
   it('lets only owners hand out the owner role', () => {

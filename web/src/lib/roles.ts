@@ -23,6 +23,11 @@ export function hasRole(me: Me | null, org: string | null | undefined, min: Role
   return rank(membership?.role) >= rank(min);
 }
 
+/** A token's scopes in one word: they are cumulative, so the highest says it all (none: unscoped, `admin`). */
+export function highestScope(scopes: readonly Scope[]): Scope {
+  return scopes.includes('admin') || scopes.length === 0 ? 'admin' : scopes.includes('publish') ? 'publish' : 'read';
+}
+
 /** Whether publishing is worth offering at all: publisher (or more) in some organisation. */
 export function canPublishSomewhere(me: Me | null): boolean {
   if (!me) return false;
