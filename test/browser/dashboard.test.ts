@@ -28,7 +28,7 @@ async function shot(page: Page, name: string, options: { fullPage?: boolean } = 
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: options.fullPage ?? true });
 }
 
-/** A page whose token is already pasted (as a returning user has it). */
+/** A page whose API token is already pasted (as a returning operator has it): the advanced sign-in path. */
 async function signedInPage(): Promise<Page> {
   const page = await context.newPage();
   await page.addInitScript((token) => localStorage.setItem('strata.token', token), platform.token);
@@ -215,7 +215,8 @@ describe('errors', () => {
     await page.goto('/modules/acme/network/aws/9.9.9');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('version 9.9.9 of this module does not exist');
     await page.goto('/activity');
-    expect(await page.getByLabel('API token').count()).toBe(1);
+    await expect.poll(() => page.getByText('Sign in to see the activity feed.').count()).toBe(1);
+    expect(await page.locator('main').getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/login?returnTo=%2Factivity');
     await page.goto('/no/such/page');
     await expect.poll(() => page.locator('h1').textContent()).toBe('There is no page here');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -248,9 +249,12 @@ describe('publish', () => {
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(new URL(r.url()).pathname + new URL(r.url()).search));
-    await page.goto('/publish');
+    // The operator's path: the bootstrap token pasted under the sign-in page's advanced option.
+    await page.goto('/login?returnTo=%2Fpublish');
+    await page.getByText('Advanced: use an API token').click();
     await page.getByLabel('API token').fill(platform.token);
     await page.getByRole('button', { name: 'Use this token' }).click();
+    await page.waitForURL('**/publish');
     const archive = await networkModuleArchive(work, '3.0.0', 'terraform-aws-edge-3.0.0.tar.gz');
     // Held back until the page shows the running workflow: progress must then arrive over the event stream.
     await platform.stopWorker();
@@ -364,7 +368,7 @@ describe('tokens', () => {
     expect(await page.locator('.created').count()).toBe(0);
     await row.getByRole('button', { name: 'Revoke ci-network' }).click();
     await row.getByRole('button', { name: 'Revoke “ci-network” now' }).click();
-    await expect.poll(() => row.locator('.badge').textContent()).toContain('revoked');
+    await expect.poll(() => row.locator('.badge', { hasText: 'revoked' }).count()).toBe(1);
     expect((await call('/api/v1/tokens', { token: secret })).status).toBe(401);
     await page.close();
   });

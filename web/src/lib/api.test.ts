@@ -37,10 +37,29 @@ describe('ApiClient', () => {
     expect(err).toMatchObject({ status: 0, code: 'network' });
   });
 
-  it('marks 401 as needing a token', async () => {
-    const { fetch } = fakeFetch(() => json(401, { error: { code: 'unauthorized', message: 'a valid API token is required' } }));
+  it('marks 401 as needing a sign-in', async () => {
+    const { fetch } = fakeFetch(() => json(401, { error: { code: 'unauthorized', message: 'sign in first' } }));
     const err = (await new ApiClient({ fetch }).workflows({}).catch((e: unknown) => e)) as ApiError;
-    expect(err.needsToken).toBe(true);
+    expect(err.needsSignIn).toBe(true);
+  });
+
+  it('sends the session cookie and, on mutations only, the CSRF token', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { items: [] }));
+    const api = new ApiClient({ fetch, csrf: () => 'csrf-1' });
+    await api.tokens();
+    await api.createToken('ci', { scopes: ['read'], expiresInDays: 30 });
+    await api.revokeToken('t1').catch(() => undefined);
+    expect(calls.map((c) => c.init.credentials)).toEqual(['same-origin', 'same-origin', 'same-origin']);
+    expect(calls.map((c) => (c.init.headers as Record<string, string>)['x-csrf-token'])).toEqual([undefined, 'csrf-1', 'csrf-1']);
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ name: 'ci', scopes: ['read'], expiresInDays: 30 });
+  });
+
+  it('sends a pasted token as a bearer instead of the CSRF token', async () => {
+    const { fetch, calls } = fakeFetch(() => json(201, {}));
+    await new ApiClient({ fetch, token: () => 'strata_abc', csrf: () => 'csrf-1' }).createToken('ci');
+    const headers = calls[0]!.init.headers as Record<string, string>;
+    expect(headers.authorization).toBe('Bearer strata_abc');
+    expect(headers['x-csrf-token']).toBeUndefined();
   });
 
   it('sends the current token, encodes path segments and drops empty query values', async () => {
@@ -56,9 +75,10 @@ describe('ApiClient', () => {
     expect((calls[1]!.init.headers as Record<string, string>).authorization).toBe('Bearer strata_abc');
   });
 
-  it('puts the token in the event stream URL, the one place a header cannot carry it', () => {
+  it('puts a pasted token in the event stream URL, the one place a header cannot carry it; a session needs none', () => {
     const api = new ApiClient({ token: () => 'strata_abc' });
     expect(api.workflowEventsUrl('provider-publish:acme/thing/1.0.0')).toBe('/api/v1/workflows/provider-publish%3Aacme%2Fthing%2F1.0.0/events?token=strata_abc');
+    expect(new ApiClient({ csrf: () => 'csrf-1' }).workflowEventsUrl('provider-publish:acme/thing/1.0.0')).toBe('/api/v1/workflows/provider-publish%3Aacme%2Fthing%2F1.0.0/events');
   });
 
   it('uploads a module archive with the content type of its format', async () => {

@@ -8,6 +8,7 @@ import type {
   GpgKey,
   ModuleDetail,
   ProviderDetail,
+  Scope,
   VcsConnection,
   VcsConnectionChecked,
   VcsConnectionInput,
@@ -35,8 +36,8 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** True when the request needs a (valid) token: the page should ask for one. */
-  get needsToken(): boolean {
+  /** True when the request needs someone signed in (or a valid token): the page should offer to sign in. */
+  get needsSignIn(): boolean {
     return this.status === 401;
   }
 }
@@ -45,13 +46,17 @@ export interface ApiClientOptions {
   /** Origin of the API; same origin when empty. */
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** The token to send, read on every request (it may be pasted or cleared at any time). */
+  /** An API token to send as a bearer, read on every request (it may be pasted or cleared at any time). */
   token?: () => string | null;
+  /** The session's CSRF token, sent with every mutation when no bearer token is in use (cookie sign-in). */
+  csrf?: () => string | null;
 }
 
-type Query = Record<string, string | number | undefined | null>;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function queryString(query: Query | undefined): string {
+export type Query = Record<string, string | number | undefined | null>;
+
+export function queryString(query: Query | undefined): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
@@ -62,7 +67,7 @@ const seg = encodeURIComponent;
 
 type ModuleAddress = { namespace: string; name: string; system: string };
 const modulePath = (m: ModuleAddress) => `/api/v1/modules/${seg(m.namespace)}/${seg(m.name)}/${seg(m.system)}`;
-const jsonBody = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+export const jsonBody = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 async function readError(res: Response): Promise<ApiError> {
   let body: unknown = null;
@@ -84,20 +89,27 @@ export class ApiClient {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly token: () => string | null;
+  private readonly csrf: () => string | null;
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.token = options.token ?? (() => null);
+    this.csrf = options.csrf ?? (() => null);
   }
 
   async request<T>(method: string, path: string, init: { query?: Query; body?: BodyInit; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
+    else {
+      const csrf = this.csrf();
+      if (csrf && !SAFE_METHODS.has(method)) headers['x-csrf-token'] = csrf;
+    }
     let res: Response;
     try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(init.query)}`, { method, headers, body: init.body, signal: init.signal });
+      // The session cookie goes along (HttpOnly: the page never sees it), to this origin only.
+      res = await this.fetchImpl(`${this.baseUrl}${path}${queryString(init.query)}`, { method, headers, body: init.body, signal: init.signal, credentials: 'same-origin' });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
       throw new ApiError(0, 'network', 'could not reach the registry: check your connection and try again');
@@ -159,8 +171,8 @@ export class ApiClient {
   }
 
   /**
-   * URL of the workflow's live event stream. `EventSource` cannot send headers, so the token travels in the
-   * query string: the one route that accepts it there.
+   * URL of the workflow's live event stream. A signed-in browser's cookie goes along by itself; `EventSource`
+   * cannot send headers, so a pasted API token travels in the query string: the one route that accepts it there.
    */
   workflowEventsUrl(workflowId: string): string {
     return `${this.baseUrl}/api/v1/workflows/${seg(workflowId)}/events${queryString({ token: this.token() })}`;
@@ -170,8 +182,9 @@ export class ApiClient {
     return (await this.request<{ items: ApiToken[] }>('GET', '/api/v1/tokens')).items;
   }
 
-  createToken(name: string): Promise<CreatedToken> {
-    return this.request('POST', '/api/v1/tokens', { body: JSON.stringify({ name }), headers: { 'content-type': 'application/json' } });
+  /** A token acting as the caller; `scopes` narrows it, `expiresInDays` ends it (none: until revoked). */
+  createToken(name: string, options: { scopes?: Scope[]; expiresInDays?: number } = {}): Promise<CreatedToken> {
+    return this.request('POST', '/api/v1/tokens', jsonBody({ name, ...options }));
   }
 
   revokeToken(id: string): Promise<void> {
@@ -236,4 +249,9 @@ export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;
   if (err instanceof Error && err.message) return err.message;
   return 'something went wrong';
+}
+
+/** Any thrown value as an `ApiError`, for pages that show failures with `ErrorBox`. */
+export function asApiError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, 'client', err instanceof Error ? err.message : String(err));
 }

@@ -65,3 +65,13 @@ export function plainText(markdown: string | null | undefined): string {
 export function shortHash(hash: string | null | undefined, length = 12): string {
   return hash ? hash.slice(0, length) : '—';
 }
+
+/** `Mozilla/5.0 (X11; Linux x86_64) … Chrome/131…` → `Chrome on Linux`: enough to recognise one's own devices. */
+export function describeUserAgent(ua: string | null | undefined): string {
+  if (!ua) return 'unknown client';
+  const browser = [['Edg/', 'Edge'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Chromium/', 'Chromium'], ['Safari/', 'Safari'], ['curl/', 'curl'], ['HeadlessChrome', 'Headless Chrome']]
+    .find(([needle]) => ua.includes(needle!))?.[1];
+  const os = [['Windows', 'Windows'], ['Mac OS X', 'macOS'], ['Android', 'Android'], ['iPhone', 'iOS'], ['Linux', 'Linux']].find(([needle]) => ua.includes(needle!))?.[1];
+  if (!browser) return ua.length > 40 ? `${ua.slice(0, 40)}…` : ua;
+  return os ? `${browser} on ${os}` : browser;
+}

@@ -14,6 +14,14 @@ describe('routes', () => {
     expect(matchRoute('/publish/repository')).toEqual({ name: 'publish-repository' });
     expect(matchRoute('/connections')).toEqual({ name: 'connections' });
     expect(matchRoute('/publish/elsewhere').name).toBe('not-found');
+    expect(matchRoute('/login')).toEqual({ name: 'login' });
+    expect(matchRoute('/sessions')).toEqual({ name: 'sessions' });
+    expect(matchRoute('/orgs')).toEqual({ name: 'orgs' });
+    expect(matchRoute('/orgs/acme')).toEqual({ name: 'org', org: 'acme', tab: 'members' });
+    expect(matchRoute('/orgs/acme/audit')).toEqual({ name: 'org', org: 'acme', tab: 'audit' });
+    expect(matchRoute('/orgs/acme/teams/platform')).toEqual({ name: 'team', org: 'acme', team: 'platform' });
+    expect(matchRoute('/orgs/acme/secrets').name).toBe('not-found');
+    expect(matchRoute('/orgs/acme/members/x').name).toBe('not-found');
   });
 
   it('keeps a workflow id with its colon and slashes, and round-trips links', () => {
@@ -26,6 +34,8 @@ describe('routes', () => {
     // The repository tab is a query on the module page, so switching tabs keeps the loaded module.
     expect(links.moduleVcs(m)).toBe('/modules/ac%20me/n/aws?tab=vcs');
     expect(links.publishRepository({ namespace: 'acme', name: undefined })).toBe('/publish/repository?namespace=acme');
+    expect(matchRoute(links.team('a b', 'c/d'))).toEqual({ name: 'team', org: 'a b', team: 'c/d' });
+    expect(links.org('acme', 'namespaces')).toBe('/orgs/acme/namespaces');
   });
 
   it('answers not-found for unknown or malformed paths instead of throwing', () => {

@@ -9,7 +9,17 @@ export type Route =
   | { name: 'activity' }
   | { name: 'workflow'; workflowId: string }
   | { name: 'tokens' }
+  | { name: 'sessions' }
+  | { name: 'login' }
+  | { name: 'orgs' }
+  | { name: 'org'; org: string; tab: OrgTab }
+  | { name: 'team'; org: string; team: string }
   | { name: 'not-found'; path: string };
+
+/** The pages of one organisation. */
+export const ORG_TABS = ['members', 'teams', 'namespaces', 'audit'] as const;
+export type OrgTab = (typeof ORG_TABS)[number];
+const isOrgTab = (s: string | undefined): s is OrgTab => (ORG_TABS as readonly string[]).includes(s ?? '');
 
 function decode(segment: string): string | null {
   try {
@@ -50,6 +60,17 @@ export function matchRoute(pathname: string): Route {
       return rest.length ? { name: 'workflow', workflowId: rest.join('/') } : { name: 'activity' };
     case 'tokens':
       return rest.length ? notFound : { name: 'tokens' };
+    case 'sessions':
+      return rest.length ? notFound : { name: 'sessions' };
+    case 'login':
+      return rest.length ? notFound : { name: 'login' };
+    case 'orgs': {
+      const [org, tab, team] = rest;
+      if (!org) return rest.length ? notFound : { name: 'orgs' };
+      if (tab === undefined) return { name: 'org', org, tab: 'members' };
+      if (tab === 'teams' && team && rest.length === 3) return { name: 'team', org, team };
+      return isOrgTab(tab) && rest.length === 2 ? { name: 'org', org, tab } : notFound;
+    }
     default:
       return notFound;
   }
@@ -85,4 +106,9 @@ export const links = {
   activity: (query?: Record<string, string | undefined>) => withQuery('/activity', query),
   workflow: (workflowId: string) => `/activity/${workflowId.split('/').map(enc).join('/')}`,
   tokens: () => '/tokens',
+  sessions: () => '/sessions',
+  login: (query?: Record<string, string | undefined>) => withQuery('/login', query),
+  orgs: () => '/orgs',
+  org: (org: string, tab: OrgTab = 'members', query?: Record<string, string | undefined>) => withQuery(`/orgs/${enc(org)}/${tab}`, query),
+  team: (org: string, team: string) => `/orgs/${enc(org)}/teams/${enc(team)}`,
 };

@@ -64,3 +64,13 @@ export interface VcsLinkInput {
   subdirectory?: string;
   tagPattern?: string;
 }
+
+export type { LoggedIn, Me, Session as UserSession, UserSummary } from '../../../api/routes/auth/shapes';
+export type { Member, Namespace, Organization } from '../../../api/routes/orgs/shapes';
+export type { AuditEntry, AuditFilter, AuditPage, SsoProvider, Team, TeamDetail, TeamInput, TeamMember, TeamNamespaceRole } from './pending-types';
+
+/** An organisation role, lowest first. */
+export type Role = 'reader' | 'publisher' | 'admin' | 'owner';
+/** What an API token may do at most, below its owner's roles. */
+export type Scope = 'read' | 'publish' | 'admin';
+export type Visibility = 'private' | 'public';
