@@ -18,6 +18,7 @@ import { vcsConnectionList } from '../../api/routes/vcs/shapes';
 import { networkModuleArchive } from '../browser/fixtures';
 import { publishTestProvider } from '../fixtures/publish';
 import { generateTestSigningKey, TEST_PROVIDER } from '../fixtures/provider-release';
+import { createUser, signIn, userToken as personalToken } from '../identity/session-helpers';
 import { clientFor, type TestResponse } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 
@@ -26,6 +27,7 @@ import { startPlatform, type Platform } from '../harness/platform';
 let platform: Platform;
 let call: ReturnType<typeof clientFor>;
 let work: string;
+let userToken: string;
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -36,6 +38,8 @@ beforeAll(async () => {
   await call('/api/v1/orgs/default/namespaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media' }) });
   const team = await call('/api/v1/orgs/default/teams', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-team' }) });
   expect(team.status, team.body.toString()).toBe(201);
+  const user = await createUser(call, 'media@types.test');
+  userToken = await personalToken(call, await signIn(call, user.email, user.password));
 });
 
 afterAll(async () => {
@@ -152,7 +156,9 @@ describe('a wrong media type is 415 everywhere', () => {
 
   it.each(bodyRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', async (_, route) => {
     for (const type of ['text/plain', 'application/xml']) {
-      const r = await call(concrete(route.path), { method: route.method.toUpperCase(), body: 'not what this route takes', headers: { 'content-type': type } });
+      // Routes about one's own account need a person, not the service token.
+      const token = route.path.startsWith('/api/v1/me/') ? userToken : undefined;
+      const r = await call(concrete(route.path), { method: route.method.toUpperCase(), token, body: 'not what this route takes', headers: { 'content-type': type } });
       expect(r.status, `${type}: ${r.body.toString()}`).toBe(415);
       expect(r.json().error.code).toBe('unsupported_media_type');
     }

@@ -242,8 +242,13 @@ describe('tofu login, then tofu init of a private module and a private provider'
       expect(signedIn.status, signedIn.body.toString()).toBe(302);
       const callback = signedIn.headers.location!;
       expect(callback.startsWith(`${url.searchParams.get('redirect_uri')}?`)).toBe(true);
-      const landed = await browse(callback);
-      expect(landed.status).toBe(200);
+      // tofu closes its loopback server as soon as it holds the code, which can cut the connection before the
+      // browser gets its page: the code has been delivered either way, and tofu's exit below is the verdict.
+      const landed = await browse(callback).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ECONNRESET') return { status: 0, body: '' };
+        throw err;
+      });
+      expect([0, 200]).toContain(landed.status);
 
       const done = await Promise.race([run.exited, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
       expect(done, run.output()).not.toBeNull();
