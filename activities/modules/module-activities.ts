@@ -1,3 +1,4 @@
+import { auditVersionRecorded } from '../../core/db/repos/publish-audit';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -113,6 +114,14 @@ export function createModuleActivities({ db, storage, limits }: ModuleActivityDe
               repository: input.source.kind === 'vcs' ? input.source.repository : null,
               workflow_id: input.workflowId,
               published_by: input.publishedBy,
+            });
+            await auditVersionRecorded(tx, {
+              kind: 'module',
+              namespace: input.module.namespace,
+              address: address(input.module),
+              version: input.version,
+              workflowId: input.workflowId,
+              publishedBy: input.publishedBy,
             });
             await notifyCatalogChanged(tx, announcement);
             return inserted;

@@ -1,3 +1,4 @@
+import { auditVersionRecorded } from '../../core/db/repos/publish-audit';
 import { cancellationSignal } from '@temporalio/activity';
 import { InvalidArtifact, versionExists } from '../../core/errors';
 import { notifyCatalogChanged } from '../../core/db/catalog-events';
@@ -177,6 +178,14 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
                 size: String(p.size),
               })),
             );
+            await auditVersionRecorded(tx, {
+              kind: 'provider',
+              namespace: input.provider.namespace,
+              address: `${input.provider.namespace}/${input.provider.type}`,
+              version: input.version,
+              workflowId: input.workflowId,
+              publishedBy: input.publishedBy,
+            });
             await notifyCatalogChanged(tx, announcement);
             return inserted;
           });

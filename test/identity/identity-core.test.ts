@@ -168,6 +168,14 @@ describe('sessions', () => {
 });
 
 describe('the audit log', () => {
+  it('records a landed version in the transaction that inserted it, with who asked for it', async () => {
+    const entry = await platform.db('audit_log').where({ action: 'module.publish', target: 'acme-private/demo/aws@1.0.0' }).first();
+    expect(entry).toMatchObject({ actor_type: 'user', actor_label: 'alice@acme.test', result: 'success' });
+    const org = await platform.db('organizations').where({ name: 'acme' }).first('id');
+    expect(entry.org_id).toBe(org.id);
+    expect(entry.details.workflowId).toBe('module-publish:acme-private/demo/aws/1.0.0');
+  });
+
   it('is append-only in the database', async () => {
     await expect(platform.db('audit_log').update({ action: 'x' })).rejects.toThrow(/append-only/);
     await expect(platform.db('audit_log').delete()).rejects.toThrow(/append-only/);

@@ -1,0 +1,33 @@
+import type { Tx } from '../knex';
+import { insertAudit } from './audit';
+
+/**
+ * The audit entry of a version landing in the catalogue, written by the publish workflow's record step in the
+ * transaction that inserts the version (so both land or neither). The actor is whoever asked for the publish (a
+ * user or a service token, by `publishedBy`), or the system for a publish a VCS tag started.
+ */
+export async function auditVersionRecorded(
+  tx: Tx,
+  input: { kind: 'module' | 'provider'; namespace: string; address: string; version: string; workflowId: string; publishedBy: string | null },
+): Promise<void> {
+  const [ns, user, token] = await Promise.all([
+    tx('namespaces').whereRaw('lower(name) = lower(?)', [input.namespace]).first<{ org_id: string } | undefined>('org_id'),
+    input.publishedBy ? tx('users').where({ id: input.publishedBy }).first<{ email: string } | undefined>('email') : undefined,
+    input.publishedBy ? tx('api_tokens').where({ id: input.publishedBy }).first<{ name: string } | undefined>('name') : undefined,
+  ]);
+  const actor = user
+    ? { actorType: 'user' as const, actorId: input.publishedBy, actorLabel: user.email }
+    : token
+      ? { actorType: 'token' as const, actorId: input.publishedBy, actorLabel: token.name }
+      : { actorType: 'system' as const, actorId: null, actorLabel: `workflow ${input.workflowId}` };
+  await insertAudit(tx, {
+    ...actor,
+    orgId: ns?.org_id ?? null,
+    action: `${input.kind}.publish`,
+    target: `${input.address}@${input.version}`,
+    result: 'success',
+    ip: null,
+    userAgent: null,
+    details: { workflowId: input.workflowId },
+  });
+}
