@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS_ACCESS, can, effectiveRole, type Access, type Action, type Resource, type Role, type Scope } from './policy';
 
+type Namespace = NonNullable<Resource['namespace']>;
+
 const ACME = 'org-acme';
 const OTHER = 'org-other';
-const privateNs = { id: 'ns-acme-private', orgId: ACME, visibility: 'private' as const };
-const siblingNs = { id: 'ns-acme-sibling', orgId: ACME, visibility: 'private' as const };
-const publicNs = { id: 'ns-acme-public', orgId: ACME, visibility: 'public' as const };
-const otherNs = { id: 'ns-other', orgId: OTHER, visibility: 'private' as const };
+const privateNs: Namespace = { id: 'ns-acme-private', orgId: ACME, visibility: 'private' };
+const siblingNs: Namespace = { id: 'ns-acme-sibling', orgId: ACME, visibility: 'private' };
+const publicNs: Namespace = { id: 'ns-acme-public', orgId: ACME, visibility: 'public' };
+const otherNs: Namespace = { id: 'ns-other', orgId: OTHER, visibility: 'private' };
 
 const ACTIONS: Action[] = ['namespace.read', 'namespace.publish', 'namespace.manage', 'org.read', 'org.manage', 'org.own', 'platform.admin'];
 
@@ -27,13 +29,13 @@ function access(input: Partial<Access> = {}): Access {
 const member = (role: Role | 'none', scopes: Scope[] = ['admin']) => access({ orgRoles: role === 'none' ? {} : { [ACME]: role }, scopes });
 
 /** The resource an action is about, in organisation `orgId` (its private namespace for the namespace actions). */
-function resourceFor(action: Action, ns = privateNs): Resource {
+function resourceFor(action: Action, ns: Namespace = privateNs): Resource {
   if (action.startsWith('namespace.')) return { namespace: ns };
   if (action.startsWith('org.')) return { orgId: ns.orgId };
   return {};
 }
 
-const allowedActions = (a: Access, ns = privateNs) => ACTIONS.filter((action) => can(a, action, resourceFor(action, ns)));
+const allowedActions = (a: Access, ns: Namespace = privateNs) => ACTIONS.filter((action) => can(a, action, resourceFor(action, ns)));
 
 describe('can: organisation role × action', () => {
   for (const role of ['none', 'reader', 'publisher', 'admin', 'owner'] as const) {
