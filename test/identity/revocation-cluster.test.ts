@@ -41,7 +41,7 @@ beforeAll(async () => {
     temporalAddress: inject('temporalAddress'),
     namespace,
     // The production default: namespaces are private unless made public.
-    env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', LOG_LEVEL: 'warn' },
+    env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private' },
   });
   await cluster.init();
   await cluster.migrate();
