@@ -6,7 +6,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['node_modules/', 'web/dist/', '.data/', 'coverage/', '.artifacts/', 'test/fixtures/**/*.js'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', '.data/', 'coverage/', '.artifacts/', 'test/fixtures/**/*.js'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -6,6 +6,16 @@ export const SMALL_MODULE_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0
 export const LARGE_MODULE: ModuleAddress = { namespace: 'bench', name: 'many', system: 'aws' };
 export const LARGE_MODULE_VERSION_COUNT = 1000;
 
+/**
+ * The private part of the catalogue: an organisation owning a private namespace, a reader who is a member of it
+ * and reads with a personal token, and a module (and the test provider) published into that namespace.
+ */
+export const PRIVATE_ORG = 'bench-org';
+export const PRIVATE_NAMESPACE = 'bench-private';
+export const PRIVATE_READER = { email: 'reader@bench.test', name: 'Bench reader' };
+export const PRIVATE_MODULE: ModuleAddress = { namespace: PRIVATE_NAMESPACE, name: 'secret', system: 'aws' };
+export const PRIVATE_MODULE_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
+
 /** Path on the baseline server that answers the 1,000-version listing instead of the ~100-byte JSON. */
 export const BASELINE_LARGE_LISTING_PATH = '/versions-1000';
 

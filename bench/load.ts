@@ -7,6 +7,8 @@ export interface Target {
   id: string;
   label: string;
   url: string;
+  /** Request headers, e.g. a reader's `Authorization: Bearer` for a private namespace. */
+  headers?: Record<string, string>;
   /** Statuses a correct answer may have (204 for a module download). */
   ok: number[];
   /** The server process, to read its CPU time (see process-cpu.ts); null when unknown. */
@@ -95,7 +97,7 @@ type Slice = Result & { cpuMicros: number | null };
 
 async function run(target: Target, connections: number, seconds: number): Promise<Slice> {
   const before = target.pid === null ? null : cpuMicros(target.pid);
-  const result = await autocannon({ url: target.url, connections, duration: seconds });
+  const result = await autocannon({ url: target.url, connections, duration: seconds, headers: target.headers });
   const after = target.pid === null ? null : cpuMicros(target.pid);
   return { ...result, cpuMicros: before === null || after === null ? null : after - before };
 }
@@ -145,7 +147,7 @@ export function median(values: number[]): number {
 async function probe(target: Target): Promise<number> {
   const started = performance.now();
   const { status, headers, body } = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    get(target.url, { agent: false }, (res) => {
+    get(target.url, { agent: false, headers: target.headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -71,8 +71,8 @@ try {
     nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : undefined,
   });
   const api = new BenchApi(platform.url, platform.token);
-  say('seeding: a 5-version module, a 1,000-version module and the signed hashicorp/time release');
-  await seedCatalogue(platform, api, workDir);
+  say('seeding: a 5-version module, a 1,000-version module, the signed hashicorp/time release, and a private namespace with both');
+  const { readerToken } = await seedCatalogue(platform, api, workDir);
   baseline = await startBaseline(repoDir);
 
   const baselinePid = pidListeningOn(Number(new URL(baseline.url).port));
@@ -85,7 +85,7 @@ try {
     return compareWithBaseline(target, baselineTarget, options);
   };
   const comparisons: Comparison[] = [];
-  for (const target of protocolTargets(platform.url, platform.publicUrl, platformPid)) comparisons.push(await compare(target));
+  for (const target of protocolTargets(platform.url, platform.publicUrl, platformPid, readerToken)) comparisons.push(await compare(target));
   // The bare server sending the 1,000-version body: how much of the large listing's cost is just bytes.
   const bareLarge = await compare({
     id: 'baseline-1000',

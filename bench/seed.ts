@@ -3,22 +3,28 @@ import { basename, join } from 'node:path';
 import pg from 'pg';
 import { generateTestSigningKey, providerBinaries, TEST_PROVIDER, writeProviderRelease } from '../test/fixtures/provider-release';
 import type { BenchApi, ModuleAddress } from './api-client';
-import { LARGE_MODULE, largeModuleVersions, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
+import { LARGE_MODULE, largeModuleVersions, PRIVATE_MODULE, PRIVATE_MODULE_VERSIONS, PRIVATE_NAMESPACE, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
 import { smallModuleArchive } from './module-archive';
 import type { RunningPlatform } from './platform-process';
+import { checkPrivateReadsAreGated, createPrivateReader } from './seed-private';
 
 /**
  * Seeds the catalogue the read benchmarks hit, through the real API: a small module with a few versions, the
  * real signed provider release (after registering its key), and a module with 1,000 versions — one published,
- * the rest copied from it with SQL, because publishing 999 archives would only measure the workflow.
+ * the rest copied from it with SQL, because publishing 999 archives would only measure the workflow. The same
+ * small module and provider go into a private namespace too; returns the token of a reader of it.
  */
-export async function seedCatalogue(platform: RunningPlatform, api: BenchApi, workDir: string): Promise<void> {
+export async function seedCatalogue(platform: RunningPlatform, api: BenchApi, workDir: string): Promise<{ readerToken: string }> {
   for (const version of SMALL_MODULE_VERSIONS) await api.publishModule(SMALL_MODULE, version, await smallModuleArchive(version));
   const [first, ...copies] = largeModuleVersions();
   await api.publishModule(LARGE_MODULE, first!, await smallModuleArchive(first!));
   // Checked in SQL, not through the API: the first protocol read must find an empty cache (the cold timing).
   await copyModuleVersions(platform.databaseUrl, LARGE_MODULE, first!, copies);
-  await publishTestProvider(api, join(workDir, 'provider-release'));
+  const readerToken = await createPrivateReader(api);
+  for (const version of PRIVATE_MODULE_VERSIONS) await api.publishModule(PRIVATE_MODULE, version, await smallModuleArchive(version));
+  await publishTestProvider(api, join(workDir, 'provider-release'), [TEST_PROVIDER.namespace, PRIVATE_NAMESPACE]);
+  await checkPrivateReadsAreGated(api);
+  return { readerToken };
 }
 
 /** Inserts `versions` sharing the archive and analysis of `from`, then announces the change like a publish does. */
@@ -40,7 +46,8 @@ async function copyModuleVersions(databaseUrl: string, a: ModuleAddress, from: s
   }
 }
 
-async function publishTestProvider(api: BenchApi, dir: string): Promise<void> {
+/** Publishes the signed test provider release into each namespace (after registering its key there). */
+async function publishTestProvider(api: BenchApi, dir: string, namespaces: string[]): Promise<void> {
   const key = await generateTestSigningKey();
   const release = await writeProviderRelease({
     dir,
@@ -49,7 +56,9 @@ async function publishTestProvider(api: BenchApi, dir: string): Promise<void> {
     binaries: await providerBinaries(),
     key,
   });
-  await api.addGpgKey(TEST_PROVIDER.namespace, key.publicArmored);
   const files = await Promise.all(release.files.map(async (path) => ({ name: basename(path), bytes: await readFile(path) })));
-  await api.publishProvider(TEST_PROVIDER.namespace, TEST_PROVIDER.type, TEST_PROVIDER.version, files);
+  for (const namespace of namespaces) {
+    await api.addGpgKey(namespace, key.publicArmored);
+    await api.publishProvider(namespace, TEST_PROVIDER.type, TEST_PROVIDER.version, files);
+  }
 }

@@ -1,15 +1,21 @@
 import { TEST_PROVIDER } from '../test/fixtures/provider-release';
 import type { Target } from './load';
 import type { ModuleAddress } from './api-client';
-import { LARGE_MODULE, LARGE_MODULE_VERSION_COUNT, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
+import { LARGE_MODULE, LARGE_MODULE_VERSION_COUNT, PRIVATE_MODULE, PRIVATE_MODULE_VERSIONS, PRIVATE_NAMESPACE, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
 
 const modulePath = (a: ModuleAddress) => `/v1/modules/${a.namespace}/${a.name}/${a.system}`;
 
-/** The protocol read endpoints Terraform/OpenTofu hit on `init`, against the seeded catalogue. */
-export function protocolTargets(apiUrl: string, publicUrl: string, pid: number | null): Target[] {
+/**
+ * The protocol read endpoints Terraform/OpenTofu hit on `init`, against the seeded catalogue: the public ones
+ * anonymously, then the private namespace's with the reader's personal token (what `terraform login` stores).
+ */
+export function protocolTargets(apiUrl: string, publicUrl: string, pid: number | null, readerToken: string): Target[] {
   const { namespace, type, version } = TEST_PROVIDER;
   const mirror = `/v1/mirror/${new URL(publicUrl).host}/${namespace}/${type}`;
   const latestSmall = SMALL_MODULE_VERSIONS[SMALL_MODULE_VERSIONS.length - 1]!;
+  const latestPrivate = PRIVATE_MODULE_VERSIONS[PRIVATE_MODULE_VERSIONS.length - 1]!;
+  const asReader = { authorization: `Bearer ${readerToken}` };
+  const findPackage = (ns: string) => `/v1/providers/${ns}/${type}/${version}/download/linux/amd64`;
   const targets: (Omit<Target, 'url' | 'pid'> & { path: string })[] = [
     { id: 'discovery', label: 'service discovery', path: '/.well-known/terraform.json', ok: [200] },
     {
@@ -36,12 +42,9 @@ export function protocolTargets(apiUrl: string, publicUrl: string, pid: number |
     {
       id: 'provider-package',
       label: 'provider find-a-package',
-      path: `/v1/providers/${namespace}/${type}/${version}/download/linux/amd64`,
+      path: findPackage(namespace),
       ok: [200],
-      verify: ({ body }) => {
-        const p = JSON.parse(body) as { download_url?: string; signing_keys?: { gpg_public_keys?: unknown[] } };
-        return p.download_url && p.signing_keys?.gpg_public_keys?.length ? null : 'no download_url or signing key';
-      },
+      verify: isPackage,
     },
     {
       id: 'mirror-index',
@@ -60,8 +63,48 @@ export function protocolTargets(apiUrl: string, publicUrl: string, pid: number |
         return archives.linux_amd64?.hashes?.length ? null : 'no hashed linux_amd64 archive';
       },
     },
+    {
+      id: 'private-module-versions',
+      label: 'private module versions (5), reader token',
+      path: `${modulePath(PRIVATE_MODULE)}/versions`,
+      headers: asReader,
+      ok: [200],
+      verify: listsVersions(PRIVATE_MODULE_VERSIONS.length),
+    },
+    {
+      id: 'private-module-download',
+      label: 'private module download (204), reader token',
+      path: `${modulePath(PRIVATE_MODULE)}/${latestPrivate}/download`,
+      headers: asReader,
+      ok: [204],
+      verify: ({ headers }) => (headers['x-terraform-get'] ? null : 'no X-Terraform-Get header'),
+    },
+    {
+      id: 'private-provider-versions',
+      label: 'private provider versions, reader token',
+      path: `/v1/providers/${PRIVATE_NAMESPACE}/${type}/versions`,
+      headers: asReader,
+      ok: [200],
+      verify: ({ body }) => {
+        const listed = (JSON.parse(body) as { versions?: { version: string }[] }).versions ?? [];
+        return listed.some((v) => v.version === version) ? null : `does not list ${version}`;
+      },
+    },
+    {
+      id: 'private-provider-package',
+      label: 'private provider find-a-package, reader token',
+      path: findPackage(PRIVATE_NAMESPACE),
+      headers: asReader,
+      ok: [200],
+      verify: isPackage,
+    },
   ];
   return targets.map(({ path, ...t }) => ({ ...t, url: `${apiUrl}${path}`, pid }));
+}
+
+function isPackage({ body }: { body: string }): string | null {
+  const p = JSON.parse(body) as { download_url?: string; signing_keys?: { gpg_public_keys?: unknown[] } };
+  return p.download_url && p.signing_keys?.gpg_public_keys?.length ? null : 'no download_url or signing key';
 }
 
 function listsVersions(count: number): Target['verify'] {

@@ -25,9 +25,8 @@ export type GateDecision = true | 'private' | CachedResponse;
  * identity cache when both are warm, so cache hits stay synchronous; otherwise with one look-up each.
  */
 export function createAccessGate(deps: { namespaces: NamespaceDirectory; identity: IdentityResolver }) {
-  const decide = (ns: NamespaceInfo | null, req: IncomingMessage, identity: Identity | null | undefined): GateDecision | 'need-identity' => {
+  const decide = (ns: NamespaceInfo | null, token: string | null, identity: Identity | null | undefined): GateDecision | 'need-identity' => {
     if (!ns || ns.visibility === 'public') return true;
-    const token = bearerOf(req);
     if (!token) return unauthorized();
     if (identity === undefined) return 'need-identity';
     if (!identity) return invalidToken();
@@ -37,9 +36,9 @@ export function createAccessGate(deps: { namespaces: NamespaceDirectory; identit
   const slow = async (req: IncomingMessage, namespace: string): Promise<GateDecision> => {
     const ns = await deps.namespaces.get(namespace);
     const token = bearerOf(req);
-    const first = decide(ns, req, token ? deps.identity.peekToken(token) : null);
+    const first = decide(ns, token, token ? deps.identity.peekToken(token) : null);
     if (first !== 'need-identity') return first;
-    const second = decide(ns, req, await deps.identity.resolveToken(token!));
+    const second = decide(ns, token, await deps.identity.resolveToken(token!));
     return second === 'need-identity' ? invalidToken() : second;
   };
 
@@ -48,7 +47,7 @@ export function createAccessGate(deps: { namespaces: NamespaceDirectory; identit
     if (ns === undefined) return slow(req, namespace);
     if (!ns || ns.visibility === 'public') return true;
     const token = bearerOf(req);
-    const decision = decide(ns, req, token ? deps.identity.peekToken(token) : null);
+    const decision = decide(ns, token, token ? deps.identity.peekToken(token) : null);
     return decision === 'need-identity' ? slow(req, namespace) : decision;
   };
 }

@@ -22,6 +22,21 @@ interface Entry {
  */
 export class IdentityResolver {
   private readonly cache = new Map<string, Entry>();
+  /**
+   * Raw bearer token → its cache key (`t:` + SHA-256), for tokens that resolved to an identity recently: a Map
+   * look-up instead of hashing on every protocol read (SHA-256 costs ~5 µs, a cached answer's whole request not
+   * much more than ten times that). A pure memo of the hash — a revoked token still misses the identity cache
+   * and is looked up again — bounded like the cache, and never filled by unknown tokens.
+   */
+  private readonly tokenKeys = new Map<string, string>();
+  /**
+   * Look-ups in flight, by cache key. When a cached identity expires under load, every request in flight with
+   * that credential (50 CI jobs sharing a token) misses at once: they share one look-up (four queries) instead
+   * of each sending their own.
+   */
+  private readonly pending = new Map<string, Promise<Identity | null>>();
+  /** Bumped by `invalidate()`: a look-up that started before it must not cache what it read. */
+  private generation = 0;
   private readonly usedTokens = new Set<string>();
   private readonly seenSessions = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
@@ -33,31 +48,15 @@ export class IdentityResolver {
 
   /** A cached identity for a bearer token, synchronously (the protocol fast path's cache hits stay synchronous). */
   peekToken(token: string): Identity | undefined {
-    return this.peek(`t:${hashToken(token)}`);
+    return this.peek(this.tokenKeys.get(token) ?? `t:${hashToken(token)}`);
   }
 
   /** The identity of a bearer token; null when it is unknown, revoked, expired or its user is disabled. */
   async resolveToken(token: string): Promise<Identity | null> {
-    const key = `t:${hashToken(token)}`;
+    const key = this.tokenKeys.get(token) ?? `t:${hashToken(token)}`;
     const hit = this.peek(key);
     if (hit) return this.noteUse(hit);
-    const row = await this.db('api_tokens')
-      .where({ token_hash: key.slice(2) })
-      .whereNull('revoked_at')
-      .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()))
-      .first(['id', 'name', 'user_id', 'scopes', 'bootstrap']);
-    if (!row) return null;
-    const scopes = narrowScopes(row.scopes as string[]);
-    let identity: Identity | null;
-    if (!row.user_id) {
-      identity = {
-        principal: { kind: 'service', tokenId: row.id, tokenName: row.name, bootstrap: row.bootstrap },
-        access: { platformAdmin: true, orgRoles: {}, namespaceRoles: {}, scopes },
-      };
-    } else {
-      identity = await this.userIdentity(row.user_id as string, scopes, { via: 'token', tokenId: row.id });
-    }
-    if (identity) this.store(key, identity);
+    const identity = await this.lookUpOnce(key, (generation) => this.lookUpToken(token, key, generation));
     return identity ? this.noteUse(identity) : null;
   }
 
@@ -66,10 +65,13 @@ export class IdentityResolver {
     const key = `s:${hashToken(cookie)}`;
     const hit = this.peek(key);
     if (hit) return this.noteUse(hit);
-    const session = await findLiveSession(this.db, key.slice(2), this.options.sessionIdleSeconds);
-    if (!session) return null;
-    const identity = await this.userIdentity(session.user_id, ['admin'], { via: 'session', sessionId: session.id });
-    if (identity) this.store(key, identity);
+    const identity = await this.lookUpOnce(key, async (generation) => {
+      const session = await findLiveSession(this.db, key.slice(2), this.options.sessionIdleSeconds);
+      if (!session) return null;
+      const found = await this.userIdentity(session.user_id, ['admin'], { via: 'session', sessionId: session.id });
+      if (found) this.store(key, found, generation);
+      return found;
+    });
     return identity ? this.noteUse(identity) : null;
   }
 
@@ -86,7 +88,10 @@ export class IdentityResolver {
 
   /** Drops every cached identity of this process (after a change to roles, tokens or sessions made here). */
   invalidate(): void {
+    this.generation++;
     this.cache.clear();
+    this.tokenKeys.clear();
+    this.pending.clear();
   }
 
   async flush(): Promise<void> {
@@ -98,6 +103,42 @@ export class IdentityResolver {
     this.seenSessions.clear();
     if (tokens.length) await this.db('api_tokens').whereIn('id', tokens).update({ last_used_at: this.db.fn.now() });
     await touchSessions(this.db, sessions);
+  }
+
+  private lookUpOnce(key: string, lookUp: (generation: number) => Promise<Identity | null>): Promise<Identity | null> {
+    let pending = this.pending.get(key);
+    if (!pending) {
+      const started = lookUp(this.generation).finally(() => {
+        if (this.pending.get(key) === started) this.pending.delete(key);
+      });
+      pending = started;
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async lookUpToken(token: string, key: string, generation: number): Promise<Identity | null> {
+    const row = await this.db('api_tokens')
+      .where({ token_hash: key.slice(2) })
+      .whereNull('revoked_at')
+      .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()))
+      .first(['id', 'name', 'user_id', 'scopes', 'bootstrap']);
+    let identity: Identity | null = null;
+    if (row) {
+      const scopes = narrowScopes(row.scopes as string[]);
+      identity = row.user_id
+        ? await this.userIdentity(row.user_id as string, scopes, { via: 'token', tokenId: row.id })
+        : {
+            principal: { kind: 'service', tokenId: row.id, tokenName: row.name, bootstrap: row.bootstrap },
+            access: { platformAdmin: true, orgRoles: {}, namespaceRoles: {}, scopes },
+          };
+    }
+    if (!identity) {
+      this.tokenKeys.delete(token);
+      return null;
+    }
+    if (this.store(key, identity, generation)) this.rememberTokenKey(token, key);
+    return identity;
   }
 
   private async userIdentity(
@@ -126,10 +167,19 @@ export class IdentityResolver {
     return entry.identity;
   }
 
-  private store(key: string, identity: Identity): void {
+  /** Caches the identity unless `invalidate()` ran since its look-up started; true when it did. */
+  private store(key: string, identity: Identity, generation: number): boolean {
+    if (generation !== this.generation) return false;
     const max = this.options.maxEntries ?? 10_000;
     if (this.cache.size >= max) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { identity, until: Date.now() + (this.options.ttlMs ?? 4000) });
+    return true;
+  }
+
+  private rememberTokenKey(token: string, key: string): void {
+    if (this.tokenKeys.has(token)) return;
+    if (this.tokenKeys.size >= (this.options.maxEntries ?? 10_000)) this.tokenKeys.delete(this.tokenKeys.keys().next().value!);
+    this.tokenKeys.set(token, key);
   }
 
   private noteUse(identity: Identity): Identity {
