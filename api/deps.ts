@@ -20,7 +20,7 @@ export interface AppDeps {
   log: Logger;
   cache: ResponseCache;
   metrics: ApiMetrics;
-  /** Bearer tokens and session cookies → principal and access (cached ≤ 4 s). */
+  /** Bearer tokens and session cookies → principal and access (cached ≤ 3 s). */
   identity: IdentityResolver;
   /** Namespaces' organisations and visibility (reloaded every few seconds). */
   namespaces: NamespaceDirectory;

@@ -21,7 +21,7 @@ export class NamespaceDirectory {
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs = 4000,
+    private readonly ttlMs = 3000,
   ) {}
 
   /** The namespace (null: none by that name) when the snapshot is fresh; undefined when it has to be reloaded. */

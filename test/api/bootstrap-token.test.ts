@@ -24,7 +24,7 @@ async function statusWith(token: string): Promise<number> {
 
 /**
  * The status once a change made behind the API's back (a restart of another process) has reached it: credentials
- * are cached for up to 4 s, and a revocation must take effect within 5 s.
+ * are cached for up to 3 s, and a revocation must take effect within 5 s.
  */
 async function settledStatusWith(token: string, expected: number): Promise<number> {
   const deadline = Date.now() + 5000;

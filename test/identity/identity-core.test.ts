@@ -36,7 +36,7 @@ beforeAll(async () => {
   expect(up.status, up.body.toString()).toBe(201);
 });
 
-/** Polls until the path answers `status` (the identity and namespace caches hold answers for up to 4 s). */
+/** Polls until the path answers `status` (the identity and namespace caches hold answers for up to 3 s). */
 async function statusBecomes(path: string, token: string | null, status: number): Promise<void> {
   const deadline = Date.now() + 6000;
   let last = 0;
