@@ -147,7 +147,7 @@ describe("an organisation's audit log", () => {
     const members = await all('/api/v1/orgs/acme/audit?action=member.*');
     expect(members.map((e) => e.target).sort()).toEqual(['bob@acme.test', 'carol@acme.test']);
     expect((await all('/api/v1/orgs/acme/audit?target=carol@acme.test')).map((e) => e.action)).toEqual(['member.add']);
-    expect((await all('/api/v1/orgs/acme/audit?q=acme-mods')).map((e) => e.action).sort()).toEqual(['module.publish_requested', 'namespace.create']);
+    expect((await all('/api/v1/orgs/acme/audit?q=acme-mods')).map((e) => e.action).sort()).toEqual(['module.publish', 'module.publish_requested', 'namespace.create']);
     const future = new Date(Date.now() + 60_000).toISOString();
     expect((await page(`/api/v1/orgs/acme/audit?since=${future}`)).items).toEqual([]);
     expect((await all(`/api/v1/orgs/acme/audit?until=${future}`)).length).toBe((await all('/api/v1/orgs/acme/audit')).length);
