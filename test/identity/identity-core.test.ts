@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../core/auth/tokens';
 import { writeDemoModule } from '../fixtures/modules';
 import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
@@ -164,6 +165,41 @@ describe('sessions', () => {
     expect(Number(locked.res.headers['retry-after'])).toBeGreaterThan(0);
     const audit = await platform.db('audit_log').where({ action: 'auth.login', target: 'alice@acme.test' }).select('result');
     expect(audit.map((a) => a.result)).toEqual(expect.arrayContaining(['success', 'failure', 'denied']));
+  });
+});
+
+describe('expired and forged credentials', () => {
+  it('refuses an expired API token (within the cache lifetime), with 401', async () => {
+    const session = await signIn(call, 'bob@acme.test', 'correct horse bob@acme.test battery');
+    const token = await userToken(call, session);
+    expect((await call('/api/v1/me', { token })).status).toBe(200);
+    await platform.db('api_tokens').where({ token_hash: hashToken(token) }).update({ expires_at: new Date(Date.now() - 1000) });
+    await statusBecomes('/api/v1/me', token, 401);
+    expect((await call('/api/v1/me', { token })).json().error.code).toBe('invalid_token');
+  });
+
+  it('treats a forged, a replayed-after-logout, an expired and an idle session cookie as no session', async () => {
+    const asCookie = (cookie: string) => call('/api/v1/me', { token: null, headers: { cookie } });
+    expect((await asCookie('strata_session=forged-value-that-was-never-issued')).status).toBe(401);
+    const expired = await signIn(call, 'bob@acme.test', 'correct horse bob@acme.test battery');
+    const idle = await signIn(call, 'bob@acme.test', 'correct horse bob@acme.test battery');
+    expect((await asCookie(expired.cookie)).status).toBe(200);
+    expect((await asCookie(idle.cookie)).status).toBe(200);
+    const ids = (await call('/api/v1/me/sessions', { token: null, headers: { cookie: idle.cookie } })).json().items as { id: string; current: boolean }[];
+    const idleId = ids.find((x) => x.current)!.id;
+    const expiredId = (await call('/api/v1/me/sessions', { token: null, headers: { cookie: expired.cookie } })).json().items.find((x: { current: boolean }) => x.current).id;
+    // A request within the cache lifetime counts as activity (last_seen_at is written back every 2 s): let the
+    // cached identities lapse and the last write land before ageing the sessions behind the API's back.
+    await new Promise((r) => setTimeout(r, 3500));
+    await platform.db('sessions').where({ id: expiredId }).update({ expires_at: new Date(Date.now() - 1000) });
+    // Idle for longer than STRATA_SESSION_IDLE_MINUTES (720 by default).
+    await platform.db('sessions').where({ id: idleId }).update({ last_seen_at: new Date(Date.now() - 13 * 3600_000) });
+    for (const cookie of [expired.cookie, idle.cookie]) {
+      const deadline = Date.now() + 5000;
+      let status = 0;
+      while (Date.now() < deadline && (status = (await asCookie(cookie)).status) !== 401) await new Promise((r) => setTimeout(r, 100));
+      expect(status).toBe(401);
+    }
   });
 });
 
