@@ -9,7 +9,7 @@ import { ensureWebBuilt } from '../../web/tools/ensure-built';
 import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 import { TestIdp } from '../identity/oidc-idp';
-import { addMember, createOrg, createUser, signIn, userToken } from '../identity/session-helpers';
+import { addMember, createNamespace, createOrg, createUser, signIn, userToken } from '../identity/session-helpers';
 import { ensureChromium, launchChromium } from './chromium';
 
 // The dashboard's sign-in paths that leave the dashboard, in headless Chromium against the real platform: SSO
@@ -28,6 +28,7 @@ const pageErrors: string[] = [];
 type User = { id: string; email: string; password: string };
 let ann: User; // owner of acme
 let rob: User; // reader in acme
+let tina: User; // in no organisation: a publisher on acme-net through a team
 let annToken: string;
 
 async function newPage(): Promise<Page> {
@@ -72,6 +73,8 @@ beforeAll(async () => {
   annToken = await userToken(call, await signIn(call, ann.email, ann.password));
   await createOrg(call, annToken, 'acme');
   await addMember(call, annToken, 'acme', rob.email, 'reader');
+  await createNamespace(call, annToken, 'acme', 'acme-net');
+  tina = await createUser(call, 'tina@elsewhere.test', 'Tina Team');
   browser = await launchChromium();
 });
 
@@ -173,7 +176,8 @@ describe('tofu login', () => {
     expect(`${final.origin}${final.pathname}`).toBe(redirectUri);
     expect(final.searchParams.get('state')).toBe('st-42');
     expect(final.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    expect(hits).toEqual([`${final.pathname}${final.search}`]);
+    // (Chromium also asks the loopback server for a favicon.)
+    expect(hits.filter((h) => h.startsWith('/login'))).toEqual([`${final.pathname}${final.search}`]);
     await expect.poll(() => page.locator('body').textContent()).toBe('tofu has the code');
     await shot(page, 'tofu-login-loopback');
 
@@ -257,6 +261,23 @@ describe('an owner on the Teams and Audit pages', () => {
     expect((await row.locator('td').allTextContents()).map((t) => t.trim()).slice(0, 3)).toEqual(['publisher', 'strata-platform', '0']);
     await shot(page, 'teams-listed');
 
+    // Tina is no member of acme: the team gives her one namespace to publish into and nothing else.
+    await row.getByRole('link', { name: 'platform' }).click();
+    await page.waitForURL('**/orgs/acme/teams/platform');
+    await page.getByLabel('Add a member by email').fill(tina.email);
+    await page.getByRole('button', { name: 'Add to team' }).click();
+    await expect.poll(() => page.locator('table.team-members tbody th').allTextContents()).toEqual(['Tina Team']);
+    await page.getByLabel('Namespace', { exact: true }).selectOption('acme-net');
+    await page.getByLabel('Role', { exact: true }).selectOption('publisher');
+    await page.getByRole('button', { name: 'Grant' }).click();
+    await expect.poll(() => page.locator('table.team-namespaces tbody tr').allTextContents()).toEqual([expect.stringContaining('acme-netpublisher')]);
+    // The team's organisation role goes: only the namespace role stays.
+    await page.getByLabel('Organisation role').selectOption('');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Saved.');
+    expect((await call('/api/v1/orgs/acme/teams/platform', { token: annToken })).json()).toMatchObject({ role: null, ssoGroup: 'strata-platform', memberCount: 1 });
+    await shot(page, 'team-detail');
+
     await page.goto('/orgs/acme/audit');
     const actions = () => page.locator('table.audit tbody th').allTextContents();
     await expect.poll(actions).toContain('team.create');
@@ -267,7 +288,7 @@ describe('an owner on the Teams and Audit pages', () => {
 
     await page.getByLabel('Action', { exact: true }).fill('team.*');
     await page.getByRole('button', { name: 'Filter' }).click();
-    await expect.poll(actions).toEqual(['team.create']);
+    await expect.poll(actions).toEqual(['team.update', 'team.namespace.set', 'team.member.add', 'team.create']);
     const csv = page.getByRole('link', { name: 'CSV' });
     expect(await csv.getAttribute('href')).toBe('/api/v1/orgs/acme/audit/export?action=team.*&format=csv');
     await shot(page, 'audit-filtered');
@@ -280,5 +301,19 @@ describe('an owner on the Teams and Audit pages', () => {
     expect(exported.body.split('\r\n')[0]).toMatch(/^id,at,actor_type/);
     expect(exported.body).toContain('"team.create"');
     expect(exported.body).not.toContain('"member.add"');
+  });
+
+  it('offers publishing to someone whose only role is a team\'s publisher role on one namespace', async () => {
+    const me = await call('/api/v1/me', { token: null, headers: { cookie: (await signIn(call, tina.email, tina.password)).cookie } });
+    expect(me.json()).toMatchObject({ organizations: [], namespaces: [{ name: 'acme-net', organization: 'acme', role: 'publisher' }] });
+    const page = await newPage();
+    await page.goto('/login?returnTo=%2Fpublish');
+    await fillSignIn(page, tina);
+    await page.waitForURL('**/publish');
+    await expect.poll(() => headerUser(page)).toBe('Tina Team');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Publish' }).count()).toBe(1);
+    expect(await page.getByText('Your role cannot publish.').count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: /Publish module/ }).count()).toBe(1);
+    await shot(page, 'team-publisher-publish');
   });
 });
