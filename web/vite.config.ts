@@ -23,6 +23,7 @@ export default defineConfig({
       '/api': 'http://localhost:8080',
       '/v1': 'http://localhost:8080',
       '/.well-known': 'http://localhost:8080',
+      '/oauth': 'http://localhost:8080',
     },
   },
 });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -17,7 +17,8 @@ type IdTokenClaims = Record<string, unknown> & { exp: number; iat: number; aud: 
  * A real OpenID Connect provider (`oidc-provider`) on a loopback port over plain http, for Strata's SSO tests.
  * Listening starts first (Strata needs the issuer URL), the provider is attached once the client's redirect URI
  * is known (Strata's port). Sign-in and consent are finished by a tiny interaction handler that logs in
- * `nextLogin` without a form. `tamperIdToken` makes the token endpoint answer an ID token re-signed with the
+ * `nextLogin` without a form, or, with `loginForm` set (browser tests), by a sign-in form checked against
+ * `passwords`, with a Cancel button that declines. `tamperIdToken` makes the token endpoint answer an ID token re-signed with the
  * provider's own key after a change to its claims: a provider that hands out a token for another client or an
  * expired one, which Strata must refuse.
  */
@@ -27,6 +28,10 @@ export class TestIdp {
   /** The person declines at the provider: the interaction ends with `access_denied`. */
   denyNext = false;
   tamperIdToken: ((claims: IdTokenClaims) => IdTokenClaims) | null = null;
+  /** Ask for a username and password in a form instead of logging in `nextLogin` at once. */
+  loginForm = false;
+  /** The form's passwords, by account id. */
+  readonly passwords = new Map<string, string>();
   provider: Provider | null = null;
   private readonly key: KeyObject;
   private readonly kid = `test-${randomBytes(4).toString('hex')}`;
@@ -89,6 +94,21 @@ export class TestIdp {
     });
     provider.use(async (ctx, next) => {
       const interaction = /^\/interaction\/([\w-]+)$/.exec(ctx.path);
+      if (interaction && this.loginForm) {
+        const uid = interaction[1]!;
+        const form = ctx.method === 'POST' ? new URLSearchParams(await readBody(ctx.req)) : null;
+        const login = form?.get('username') ?? '';
+        const known = form && this.passwords.has(login) && this.passwords.get(login) === form.get('password');
+        if (form && (known || form.has('cancel'))) {
+          ctx.respond = false;
+          const result = known ? { login: { accountId: login } } : { error: 'access_denied', error_description: 'the person cancelled' };
+          await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+          return;
+        }
+        ctx.type = 'html';
+        ctx.body = loginPage(uid, form ? 'Wrong username or password.' : null);
+        return;
+      }
       if (interaction && ctx.method === 'GET') {
         ctx.respond = false;
         const result = this.denyNext ? { error: 'access_denied', error_description: 'the person said no' } : { login: { accountId: this.nextLogin } };
@@ -114,6 +134,26 @@ export class TestIdp {
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The provider's own sign-in page (another origin than Strata's, as a real provider's is). */
+function loginPage(uid: string, problem: string | null): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test IdP sign-in</title></head><body>
+<h1>Test IdP</h1>${problem ? `<p role="alert">${problem}</p>` : ''}
+<form method="post" action="/interaction/${uid}">
+<label>Username <input name="username" autocomplete="username"></label>
+<label>Password <input name="password" type="password" autocomplete="current-password"></label>
+<button type="submit">Sign in to Test IdP</button> <button type="submit" name="cancel" value="1" formnovalidate>Cancel</button>
+</form></body></html>`;
 }
 
 /**

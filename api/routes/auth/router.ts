@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { verifyPassword } from '../../../core/auth/passwords';
 import { clearFailures, lockedFor, recordFailure } from '../../../core/db/repos/auth-throttle';
+import { namespacesWithOrg } from '../../../core/db/repos/namespaces';
 import { listOrgs } from '../../../core/db/repos/organizations';
 import { listLiveSessions, revokeSession } from '../../../core/db/repos/sessions';
 import { findUserByEmail, findUserById } from '../../../core/db/repos/users';
@@ -81,6 +82,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     const { access } = ctx.state.identity;
     const orgs = access.platformAdmin ? await listOrgs(deps.db) : await listOrgs(deps.db, Object.keys(access.orgRoles));
     const user = p.kind === 'user' ? await findUserById(deps.db, p.user.id) : undefined;
+    const teamNamespaces = await namespacesWithOrg(deps.db, Object.keys(access.namespaceRoles));
     const body: Me = {
       kind: p.kind === 'user' ? 'user' : 'service',
       user: user ? presentUser(user) : null,
@@ -88,6 +90,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
       platformAdmin: access.platformAdmin,
       scopes: [...access.scopes],
       organizations: orgs.map((o) => ({ id: o.id, name: o.name, role: access.orgRoles[o.id] ?? null })),
+      namespaces: teamNamespaces.map((n) => ({ name: n.name, organization: n.org_name, role: access.namespaceRoles[n.id]! })),
       csrfToken: p.kind === 'user' && p.sessionId ? deps.identity.csrfTokenFor(p.sessionId) : null,
     };
     ctx.body = body;

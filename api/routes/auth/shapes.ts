@@ -17,6 +17,11 @@ export const me = z.object({
   platformAdmin: z.boolean(),
   scopes: z.array(z.enum(['read', 'publish', 'admin'])),
   organizations: z.array(z.object({ id: z.string(), name: z.string(), role: role.nullable() })),
+  /**
+   * Namespaces a team gives a role on, on top of the organisation roles (someone in a team with one namespace
+   * and no organisation role publishes there and nowhere else).
+   */
+  namespaces: z.array(z.object({ name: z.string(), organization: z.string(), role })),
   /** Present for a session: send it as `X-CSRF-Token` with every mutation. */
   csrfToken: z.string().nullable(),
 });

@@ -19,6 +19,16 @@ export async function listOrgNamespaces(db: Tx, orgId: string): Promise<Namespac
   return db('namespaces').where({ org_id: orgId }).select(columns).orderByRaw('lower(name)');
 }
 
+/** Namespaces by id with their organisation's name, by name (for what a person's teams give them). */
+export async function namespacesWithOrg(db: Tx, ids: readonly string[]): Promise<{ id: string; name: string; org_name: string }[]> {
+  if (!ids.length) return [];
+  return db('namespaces as n')
+    .join('organizations as o', 'o.id', 'n.org_id')
+    .whereIn('n.id', ids)
+    .select('n.id', 'n.name', 'o.name as org_name')
+    .orderByRaw('lower(n.name)');
+}
+
 export async function findNamespace(db: Tx, name: string): Promise<NamespaceRow | undefined> {
   return db('namespaces').whereRaw('lower(name) = lower(?)', [name]).first(columns);
 }

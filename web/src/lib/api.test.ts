@@ -97,4 +97,11 @@ describe('ApiClient', () => {
     const { fetch } = fakeFetch(() => new Response(null, { status: 204 }));
     await expect(new ApiClient({ fetch }).revokeToken('x')).resolves.toBeUndefined();
   });
+
+  it('returns undefined for a 202 without JSON, but still refuses a 200 that is not JSON', async () => {
+    const accepted = fakeFetch(() => new Response('Accepted', { status: 202, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+    await expect(new ApiClient({ fetch: accepted.fetch }).request('POST', '/api/v1/auth/password-reset')).resolves.toBeUndefined();
+    const html = fakeFetch(() => new Response('<!doctype html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    await expect(new ApiClient({ fetch: html.fetch }).request('GET', '/api/v1/me')).rejects.toMatchObject({ code: 'invalid_response' });
+  });
 });

@@ -116,6 +116,8 @@ export class ApiClient {
     }
     if (!res.ok) throw await readError(res);
     if (res.status === 204) return undefined as T;
+    // "Accepted, nothing to tell" (a reset link requested): Koa fills an empty 202 with its status text.
+    if (res.status === 202 && !res.headers.get('content-type')?.includes('json')) return undefined as T;
     try {
       return (await res.json()) as T;
     } catch {

@@ -44,6 +44,18 @@ describe('IdentityApi', () => {
     const { identity, calls } = client(() => json(200, { items: [], nextCursor: null }));
     await identity.audit('acme', { actor: 'ann@example.com', action: '', since: '2026-12-01T00:00:00.000Z', cursor: 'c2' });
     expect(calls[0]!.url).toBe('/api/v1/orgs/acme/audit?actor=ann%40example.com&since=2026-12-01T00%3A00%3A00.000Z&cursor=c2');
-    expect(identity.auditExportUrl('acme', { q: 'login', cursor: 'c2' }, 'csv')).toBe('/api/v1/orgs/acme/audit?q=login&format=csv');
+    expect(identity.auditExportUrl('acme', { q: 'login', cursor: 'c2' }, 'csv')).toBe('/api/v1/orgs/acme/audit/export?q=login&format=csv');
+  });
+
+  it('posts the account links\' tokens to the account routes', async () => {
+    const { identity, calls } = client(() => new Response(null, { status: 204 }));
+    await identity.requestPasswordReset('ann@example.com');
+    await identity.confirmPasswordReset('tok-1', 'a long new password');
+    await identity.verifyEmail('tok-2');
+    expect(calls.map((c) => `${c.init.method} ${c.url} ${String(c.init.body)}`)).toEqual([
+      'POST /api/v1/auth/password-reset {"email":"ann@example.com"}',
+      'POST /api/v1/auth/password-reset/confirm {"token":"tok-1","password":"a long new password"}',
+      'POST /api/v1/auth/verify-email {"token":"tok-2"}',
+    ]);
   });
 });

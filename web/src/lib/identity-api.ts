@@ -6,6 +6,7 @@ import type {
   Me,
   Member,
   Namespace,
+  NamespaceRole,
   Organization,
   Role,
   SsoProvider,
@@ -42,6 +43,20 @@ export class IdentityApi {
       if (err instanceof ApiError && err.status === 401) return null;
       throw err;
     }
+  }
+
+  /** Asks for a reset link for `email`. The server answers the same whether or not the address has an account. */
+  requestPasswordReset(email: string): Promise<void> {
+    return this.client.request('POST', '/api/v1/auth/password-reset', jsonBody({ email }));
+  }
+
+  /** Sets a new password with the token of a reset link; every session of the account ends. */
+  confirmPasswordReset(token: string, password: string): Promise<void> {
+    return this.client.request('POST', '/api/v1/auth/password-reset/confirm', jsonBody({ token, password }));
+  }
+
+  verifyEmail(token: string): Promise<void> {
+    return this.client.request('POST', '/api/v1/auth/verify-email', jsonBody({ token }));
   }
 
   /** The configured SSO providers; none when the server has no SSO (or predates it). */
@@ -110,7 +125,7 @@ export class IdentityApi {
     return this.client.request('POST', `${orgPath(org)}/teams`, jsonBody(input));
   }
 
-  updateTeam(org: string, team: string, changes: TeamInput): Promise<Team> {
+  updateTeam(org: string, team: string, changes: TeamInput): Promise<TeamDetail> {
     return this.client.request('PATCH', teamPath(org, team), jsonBody(changes));
   }
 
@@ -126,7 +141,7 @@ export class IdentityApi {
     return this.client.request('DELETE', `${teamPath(org, team)}/members/${seg(userId)}`);
   }
 
-  setTeamNamespaceRole(org: string, team: string, namespace: string, role: TeamNamespaceRole['role']): Promise<TeamNamespaceRole> {
+  setTeamNamespaceRole(org: string, team: string, namespace: string, role: NamespaceRole): Promise<TeamNamespaceRole> {
     return this.client.request('PUT', `${teamPath(org, team)}/namespaces/${seg(namespace)}`, jsonBody({ role }));
   }
 
@@ -140,6 +155,6 @@ export class IdentityApi {
 
   /** A download link of the whole filtered log (no cursor) as CSV or NDJSON; the session cookie authorises it. */
   auditExportUrl(org: string, filter: AuditFilter, format: 'csv' | 'ndjson'): string {
-    return `${orgPath(org)}/audit${queryString({ ...filter, cursor: undefined, format })}`;
+    return `${orgPath(org)}/audit/export${queryString({ ...filter, cursor: undefined, format })}`;
   }
 }

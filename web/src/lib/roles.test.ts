@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { assignableRoles, canPublishSomewhere, hasRole, highestScope } from './roles';
 import type { Me, Role, Scope } from './types';
 
-const me = (orgs: [string, Role | null][], opts: { platformAdmin?: boolean; scopes?: Scope[] } = {}): Me => ({
+const me = (orgs: [string, Role | null][], opts: { platformAdmin?: boolean; scopes?: Scope[]; namespaces?: Me['namespaces'] } = {}): Me => ({
   kind: 'user',
   user: { id: 'u1', email: 'u@example.com', name: 'U', platformAdmin: opts.platformAdmin ?? false },
   tokenName: null,
   platformAdmin: opts.platformAdmin ?? false,
   scopes: opts.scopes ?? ['read', 'publish', 'admin'],
   organizations: orgs.map(([name, role], i) => ({ id: String(i), name, role })),
+  namespaces: opts.namespaces ?? [],
   csrfToken: 'c',
 });
 
@@ -28,6 +29,11 @@ describe('roles', () => {
     expect(canPublishSomewhere(me([['acme', 'owner']], { scopes: ['read'] }))).toBe(false);
     expect(canPublishSomewhere(me([], { platformAdmin: true }))).toBe(true);
     expect(canPublishSomewhere(null)).toBe(false);
+    // Through a team: a publisher role on one namespace, no organisation role.
+    const net = { name: 'acme-net', organization: 'acme', role: 'publisher' as const };
+    expect(canPublishSomewhere(me([], { namespaces: [net] }))).toBe(true);
+    expect(canPublishSomewhere(me([], { namespaces: [{ ...net, role: 'reader' }] }))).toBe(false);
+    expect(canPublishSomewhere(me([], { namespaces: [net], scopes: ['read'] }))).toBe(false);
   });
 
   it('names a token by its highest scope', () => {

@@ -28,11 +28,15 @@ export function highestScope(scopes: readonly Scope[]): Scope {
   return scopes.includes('admin') || scopes.length === 0 ? 'admin' : scopes.includes('publish') ? 'publish' : 'read';
 }
 
-/** Whether publishing is worth offering at all: publisher (or more) in some organisation. */
+/**
+ * Whether publishing is worth offering at all: publisher (or more) in some organisation, or on some namespace
+ * through a team, within the token's scopes.
+ */
 export function canPublishSomewhere(me: Me | null): boolean {
   if (!me) return false;
   if (me.platformAdmin) return scopeCeiling(me.scopes) >= rank('publisher');
-  return me.organizations.some((o) => hasRole(me, o.name, 'publisher'));
+  if (me.organizations.some((o) => hasRole(me, o.name, 'publisher'))) return true;
+  return scopeCeiling(me.scopes) >= rank('publisher') && me.namespaces.some((n) => rank(n.role) >= rank('publisher'));
 }
 
 /** The roles someone may hand out: only owners make owners. */

@@ -15,6 +15,9 @@ describe('routes', () => {
     expect(matchRoute('/connections')).toEqual({ name: 'connections' });
     expect(matchRoute('/publish/elsewhere').name).toBe('not-found');
     expect(matchRoute('/login')).toEqual({ name: 'login' });
+    expect(matchRoute('/reset-password')).toEqual({ name: 'reset-password' });
+    expect(matchRoute('/verify-email')).toEqual({ name: 'verify-email' });
+    expect(links.resetPassword('t/k+1')).toBe('/reset-password?token=t%2Fk%2B1');
     expect(matchRoute('/sessions')).toEqual({ name: 'sessions' });
     expect(matchRoute('/orgs')).toEqual({ name: 'orgs' });
     expect(matchRoute('/orgs/acme')).toEqual({ name: 'org', org: 'acme', tab: 'members' });

@@ -11,6 +11,8 @@ export type Route =
   | { name: 'tokens' }
   | { name: 'sessions' }
   | { name: 'login' }
+  | { name: 'reset-password' }
+  | { name: 'verify-email' }
   | { name: 'orgs' }
   | { name: 'org'; org: string; tab: OrgTab }
   | { name: 'team'; org: string; team: string }
@@ -64,6 +66,11 @@ export function matchRoute(pathname: string): Route {
       return rest.length ? notFound : { name: 'sessions' };
     case 'login':
       return rest.length ? notFound : { name: 'login' };
+    // The pages the server's account links open (api/routes/auth/account-links.ts).
+    case 'reset-password':
+      return rest.length ? notFound : { name: 'reset-password' };
+    case 'verify-email':
+      return rest.length ? notFound : { name: 'verify-email' };
     case 'orgs': {
       const [org, tab, team] = rest;
       if (!org) return rest.length ? notFound : { name: 'orgs' };
@@ -108,6 +115,8 @@ export const links = {
   tokens: () => '/tokens',
   sessions: () => '/sessions',
   login: (query?: Record<string, string | undefined>) => withQuery('/login', query),
+  resetPassword: (token: string) => withQuery('/reset-password', { token }),
+  verifyEmail: (token: string) => withQuery('/verify-email', { token }),
   orgs: () => '/orgs',
   org: (org: string, tab: OrgTab = 'members', query?: Record<string, string | undefined>) => withQuery(`/orgs/${enc(org)}/${tab}`, query),
   team: (org: string, team: string) => `/orgs/${enc(org)}/teams/${enc(team)}`,

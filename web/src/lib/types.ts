@@ -67,7 +67,30 @@ export interface VcsLinkInput {
 
 export type { LoggedIn, Me, Session as UserSession, UserSummary } from '../../../api/routes/auth/shapes';
 export type { Member, Namespace, Organization } from '../../../api/routes/orgs/shapes';
-export type { AuditEntry, AuditFilter, AuditPage, SsoProvider, Team, TeamDetail, TeamInput, TeamMember, TeamNamespaceRole } from './pending-types';
+export type { Team, TeamDetail, TeamMember, TeamNamespaceRole } from '../../../api/routes/teams/shapes';
+export type { AuditEntryView as AuditEntry, AuditPage } from '../../../api/routes/audit/shapes';
+export type { SsoProvider } from '../../../api/routes/sso/shapes';
+
+/** `POST /api/v1/orgs/{org}/teams` and the fields `PATCH` may change. */
+export interface TeamInput {
+  name?: string;
+  role?: Role | null;
+  ssoGroup?: string | null;
+}
+
+/** A team's role on one namespace: `owner` is an organisation's role only. */
+export type NamespaceRole = Exclude<Role, 'owner'>;
+
+/** The audit list's filters, as the query string carries them. */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  since?: string;
+  until?: string;
+  q?: string;
+  cursor?: string;
+}
 
 /** An organisation role, lowest first. */
 export type Role = 'reader' | 'publisher' | 'admin' | 'owner';

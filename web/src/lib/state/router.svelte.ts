@@ -1,3 +1,4 @@
+import { isServerPath } from '../return-to';
 import { matchRoute, type Route } from '../routes';
 
 /**
@@ -22,7 +23,7 @@ export class Router {
       // A throw-away value read once, not state.
       // eslint-disable-next-line svelte/prefer-svelte-reactivity
       const url = new URL(a.href, location.href);
-      if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/v1/')) return;
+      if (url.origin !== location.origin || isServerPath(url.pathname)) return;
       // In-page anchors (the skip link, README headings) are the browser's job.
       if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
       e.preventDefault();
@@ -36,8 +37,16 @@ export class Router {
     };
   }
 
-  /** Goes to `href`; `replace` for changes that should not add a history entry (typing in a filter). */
+  /**
+   * Goes to `href` (a path of this origin); `replace` for changes that should not add a history entry (typing in
+   * a filter). A path the server answers itself (`/oauth/authorize` after signing in for `tofu login`) is loaded
+   * by the browser instead.
+   */
   navigate(href: string, options: { replace?: boolean } = {}): void {
+    if (isServerPath(href)) {
+      location.assign(href);
+      return;
+    }
     const before = location.pathname;
     if (options.replace) history.replaceState(null, '', href);
     else history.pushState(null, '', href);
