@@ -10,11 +10,10 @@ export async function auditVersionRecorded(
   tx: Tx,
   input: { kind: 'module' | 'provider'; namespace: string; address: string; version: string; workflowId: string; publishedBy: string | null },
 ): Promise<void> {
-  const [ns, user, token] = await Promise.all([
-    tx('namespaces').whereRaw('lower(name) = lower(?)', [input.namespace]).first<{ org_id: string } | undefined>('org_id'),
-    input.publishedBy ? tx('users').where({ id: input.publishedBy }).first<{ email: string } | undefined>('email') : undefined,
-    input.publishedBy ? tx('api_tokens').where({ id: input.publishedBy }).first<{ name: string } | undefined>('name') : undefined,
-  ]);
+  // One after another: a transaction is one connection, and pg queues (and warns about) concurrent queries on it.
+  const ns = await tx('namespaces').whereRaw('lower(name) = lower(?)', [input.namespace]).first<{ org_id: string } | undefined>('org_id');
+  const user = input.publishedBy ? await tx('users').where({ id: input.publishedBy }).first<{ email: string } | undefined>('email') : undefined;
+  const token = input.publishedBy && !user ? await tx('api_tokens').where({ id: input.publishedBy }).first<{ name: string } | undefined>('name') : undefined;
   const actor = user
     ? { actorType: 'user' as const, actorId: input.publishedBy, actorLabel: user.email }
     : token
