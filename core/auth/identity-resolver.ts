@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/knex';
 import { rolesOfUser } from '../db/repos/organizations';
 import { findLiveSession, touchSessions } from '../db/repos/sessions';
+import { findUsableTokenByHash, touchTokens } from '../db/repos/tokens';
 import { findUserById } from '../db/repos/users';
 import { higher, SCOPES, type Access, type Role, type Scope } from './policy';
 import type { Identity } from './principal';
@@ -16,8 +17,9 @@ interface Entry {
 
 /**
  * Turns a bearer token or a session cookie into an identity (principal + access). Answers are kept for at most
- * `ttlMs` (3 s by default, leaving margin under the promised 5 s on a busy machine), so a revoked token, an ended session or a removed membership takes effect within
- * 5 seconds on every API process without a query per request on the protocol fast path. Only valid credentials
+ * `ttlMs` (3 s by default, leaving margin under the promised 5 s on a busy machine), so a revoked token, an ended
+ * session or a removed membership takes effect within 5 seconds on every API process without a query per request
+ * on the protocol fast path. Only valid credentials
  * are cached (an attacker's made-up tokens cannot grow it), and the cache is bounded in entries.
  */
 export class IdentityResolver {
@@ -101,7 +103,7 @@ export class IdentityResolver {
     const sessions = [...this.seenSessions];
     this.usedTokens.clear();
     this.seenSessions.clear();
-    if (tokens.length) await this.db('api_tokens').whereIn('id', tokens).update({ last_used_at: this.db.fn.now() });
+    await touchTokens(this.db, tokens);
     await touchSessions(this.db, sessions);
   }
 
@@ -118,16 +120,12 @@ export class IdentityResolver {
   }
 
   private async lookUpToken(token: string, key: string, generation: number): Promise<Identity | null> {
-    const row = await this.db('api_tokens')
-      .where({ token_hash: key.slice(2) })
-      .whereNull('revoked_at')
-      .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.db.fn.now()))
-      .first(['id', 'name', 'user_id', 'scopes', 'bootstrap']);
+    const row = await findUsableTokenByHash(this.db, key.slice(2));
     let identity: Identity | null = null;
     if (row) {
-      const scopes = narrowScopes(row.scopes as string[]);
+      const scopes = narrowScopes(row.scopes);
       identity = row.user_id
-        ? await this.userIdentity(row.user_id as string, scopes, { via: 'token', tokenId: row.id })
+        ? await this.userIdentity(row.user_id, scopes, { via: 'token', tokenId: row.id })
         : {
             principal: { kind: 'service', tokenId: row.id, tokenName: row.name, bootstrap: row.bootstrap },
             access: { platformAdmin: true, orgRoles: {}, namespaceRoles: {}, scopes },

@@ -35,6 +35,20 @@ export async function insertToken(
   return inserted as TokenRow;
 }
 
+/** A token that may sign in: not revoked, not expired. */
+export async function findUsableTokenByHash(db: Tx, tokenHash: string): Promise<TokenRow | undefined> {
+  return db('api_tokens')
+    .where({ token_hash: tokenHash })
+    .whereNull('revoked_at')
+    .where((w) => w.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
+    .first(columns);
+}
+
+/** Records use, in batches (never a write per request). */
+export async function touchTokens(db: Tx, ids: string[]): Promise<void> {
+  if (ids.length) await db('api_tokens').whereIn('id', ids).update({ last_used_at: db.fn.now() });
+}
+
 export async function findTokenByHash(db: Tx, tokenHash: string): Promise<TokenRow | undefined> {
   return db('api_tokens').where({ token_hash: tokenHash }).first(columns);
 }
