@@ -90,24 +90,39 @@ export async function startTemporalDevServer(input: {
       await stopProcess(orphan.pid, 'SIGTERM', 10_000);
     }
   }
-  await assertPortFree(input.port, 'Temporal dev server', 'STRATA_TEMPORAL_PORT');
-  await assertPortFree(input.uiPort, 'Temporal Web UI', 'STRATA_TEMPORAL_UI_PORT');
+  // The dev server binds a few internal ports (membership, HTTP, metrics) that it picks itself at start: one of
+  // them taken in between by another process on a busy machine makes it exit at once. That is worth a new try;
+  // a conflict on the ports we chose is not (assertPortFree says so clearly).
+  for (let attempt = 1; ; attempt++) {
+    await assertPortFree(input.port, 'Temporal dev server', 'STRATA_TEMPORAL_PORT');
+    await assertPortFree(input.uiPort, 'Temporal Web UI', 'STRATA_TEMPORAL_UI_PORT');
+    const started = await spawnDevServer(bin, args, input.port);
+    if ('child' in started) {
+      const child = started.child;
+      return { address: `127.0.0.1:${input.port}`, uiUrl: `http://localhost:${input.uiPort}`, stop: () => stopChild(child) };
+    }
+    if (!started.bindConflict || attempt >= 4) throw started.error;
+    input.log?.warn({ attempt }, 'Temporal dev server lost a port race at start; starting it again');
+    await new Promise((r) => setTimeout(r, 250 * attempt));
+  }
+}
+
+async function spawnDevServer(bin: string, args: string[], port: number): Promise<{ child: ChildProcess } | { error: Error; bindConflict: boolean }> {
   const child = spawnBoundChild(bin, args, { deathSignal: 'SIGTERM' });
   let output = '';
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
-  const address = `127.0.0.1:${input.port}`;
   try {
-    await waitForPort(input.port, child, 60_000);
+    await waitForPort(port, child, 60_000);
+    return { child };
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`, { cause: err });
+    await new Promise((r) => setTimeout(r, 100)); // the last of its output
+    return {
+      error: new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output}`, { cause: err }),
+      bindConflict: child.exitCode !== null && /address already in use/i.test(output),
+    };
   }
-  return {
-    address,
-    uiUrl: `http://localhost:${input.uiPort}`,
-    stop: () => stopChild(child),
-  };
 }
 
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
