@@ -23,6 +23,7 @@ const FIXES: Record<string, string> = {
   STRATA_BOOTSTRAP_TOKEN: 'use a random value of at least 20 characters, e.g. $(openssl rand -hex 24), or unset it to have one generated',
   STRATA_SIGNING_SECRET: 'use a random value of at least 32 characters, e.g. $(openssl rand -hex 32), or unset it to have one generated',
   STRATA_ENCRYPTION_KEY: 'use 32 random bytes in hex or base64, e.g. $(openssl rand -hex 32), or unset it to have one generated',
+  STRATA_ALLOW_PRIVATE_NETWORKS: 'set it to true or false',
   STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'set it to true or false',
   STRATA_VCS_RECONCILE_MINUTES: 'set it to a whole number of minutes between 1 and 1440',
   STRATA_STORAGE: 'set it to local, s3 or azure',

@@ -20,6 +20,7 @@ const schema = z
     STRATA_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
     STRATA_SIGNING_SECRET: z.string().min(32).optional(),
     STRATA_ENCRYPTION_KEY: z.string().min(32).optional(),
+    STRATA_ALLOW_PRIVATE_NETWORKS: bool.optional(),
     STRATA_VCS_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     STRATA_VCS_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     DATABASE_URL: z.string().optional(),
@@ -142,8 +143,13 @@ export interface Config {
   signingSecret: string | null;
   /** Master key (hex or base64, 32 bytes) sealing stored secrets; the embedded default generates and persists one. */
   encryptionKey: string | null;
+  /**
+   * Lets outbound URLs that users configure (VCS base URLs, webhook endpoints, cloud credential endpoints) reach
+   * loopback, link-local and private addresses, and plain http. Off by default. One setting for all of them.
+   */
+  network: { allowPrivateNetworks: boolean };
   vcs: {
-    /** Lets VCS base URLs reach loopback, link-local and private addresses (and plain http). Off by default. */
+    /** The same value as `network.allowPrivateNetworks` (kept for the VCS code that reads it here). */
     allowPrivateNetworks: boolean;
     /** How often the scheduled reconcile looks for missed webhooks and moved tags. */
     reconcileIntervalMinutes: number;
@@ -236,7 +242,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapToken: e.STRATA_BOOTSTRAP_TOKEN ?? null,
     signingSecret: e.STRATA_SIGNING_SECRET ?? null,
     encryptionKey: e.STRATA_ENCRYPTION_KEY ?? null,
-    vcs: { allowPrivateNetworks: e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS, reconcileIntervalMinutes: e.STRATA_VCS_RECONCILE_MINUTES },
+    network: { allowPrivateNetworks: e.STRATA_ALLOW_PRIVATE_NETWORKS ?? e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS },
+    vcs: { allowPrivateNetworks: e.STRATA_ALLOW_PRIVATE_NETWORKS ?? e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS, reconcileIntervalMinutes: e.STRATA_VCS_RECONCILE_MINUTES },
     databaseUrl: e.DATABASE_URL ?? null,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? null,
