@@ -46,7 +46,13 @@ export type Action =
   /** Make or remove owners, delete the organisation. */
   | 'org.own'
   /** Users and organisations of the whole platform. */
-  | 'platform.admin';
+  | 'platform.admin'
+  /** See an organisation's workspaces, their runs, logs and state versions. */
+  | 'workspace.read'
+  /** Upload configurations, queue plan/apply/destroy runs, cancel and discard them, read and write state. */
+  | 'workspace.run'
+  /** Create and delete workspaces, change variables, settings and the run policy, force-unlock state. */
+  | 'workspace.manage';
 
 export interface Resource {
   orgId?: string;
@@ -82,6 +88,12 @@ export function can(access: Access, action: Action, resource: Resource = {}): bo
       return atLeast(effectiveRole(access, resource), 'admin');
     case 'org.own':
       return atLeast(effectiveRole(access, resource), 'owner');
+    case 'workspace.read':
+      return atLeast(effectiveRole(access, resource), 'reader');
+    case 'workspace.run':
+      return atLeast(effectiveRole(access, resource), 'publisher');
+    case 'workspace.manage':
+      return atLeast(effectiveRole(access, resource), 'admin');
   }
 }
 
