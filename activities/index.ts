@@ -1,10 +1,12 @@
 import type { Db } from '../core/db/knex';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
+import type { RunRuntime } from '../core/runs/runtime';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
 import { createModuleActivities } from './modules/module-activities';
 import { createProviderActivities } from './providers/provider-activities';
+import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
 export interface ActivityDeps {
@@ -13,6 +15,8 @@ export interface ActivityDeps {
   limits: ExtractLimits;
   /** Opens stored VCS secrets and applies the network policy; without it, VCS activities fail permanently. */
   vcs?: VcsRuntime;
+  /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
+  runs?: RunRuntime;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -22,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
+    ...createRunActivities(deps),
   };
 }
 

@@ -76,6 +76,11 @@ const schema = z
     STRATA_UPLOAD_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
     STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
     STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+    STRATA_TOFU_BIN: z.string().min(1).optional(),
+    STRATA_TERRAFORM_BIN: z.string().min(1).optional(),
+    STRATA_ENGINE_CA_FILE: z.string().min(1).optional(),
+    STRATA_MAX_CONFIGURATION_BYTES: z.coerce.number().int().positive().default(50 * MiB),
+    STRATA_RUN_REMINDER_HOURS: z.coerce.number().positive().default(24),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -165,6 +170,16 @@ export interface Config {
   };
   storage: StorageConfig;
   signedUrlTtlSeconds: number;
+  runs: {
+    /** Engine binaries: null means `tofu` / `terraform` on PATH. */
+    tofuBin: string | null;
+    terraformBin: string | null;
+    /** A CA bundle the engines trust when they call Strata (SSL_CERT_FILE), for a private CA. */
+    caFile: string | null;
+    maxConfigurationBytes: number;
+    /** How often a run waiting for approval reminds its approvers. */
+    reminderHours: number;
+  };
   limits: {
     maxModuleUploadBytes: number;
     maxProviderUploadBytes: number;
@@ -255,6 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     storage: storageConfig(e, dataDir),
     signedUrlTtlSeconds: e.STRATA_SIGNED_URL_TTL_SECONDS,
+    runs: {
+      tofuBin: e.STRATA_TOFU_BIN ?? null,
+      terraformBin: e.STRATA_TERRAFORM_BIN ?? null,
+      caFile: e.STRATA_ENGINE_CA_FILE ? resolve(e.STRATA_ENGINE_CA_FILE) : null,
+      maxConfigurationBytes: e.STRATA_MAX_CONFIGURATION_BYTES,
+      reminderHours: e.STRATA_RUN_REMINDER_HOURS,
+    },
     limits: {
       maxModuleUploadBytes: e.STRATA_MAX_MODULE_UPLOAD_BYTES,
       maxProviderUploadBytes: e.STRATA_MAX_PROVIDER_UPLOAD_BYTES,
