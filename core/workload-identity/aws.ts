@@ -1,5 +1,3 @@
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-
 export interface AwsTemporaryCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -12,7 +10,8 @@ export interface AwsTemporaryCredentials {
 /**
  * STS refused the exchange or could not be reached. `retryable` tells a network error, throttling or an
  * unreachable identity provider (try again) from a refusal (the token, the role's trust policy or the request is
- * wrong: trying again changes nothing). `code` is STS's error code (`InvalidIdentityToken`, `AccessDenied`, …).
+ * wrong: trying again changes nothing). `code` is the SDK's name of STS's error (`InvalidIdentityTokenException`, `IDPRejectedClaimException`,
+ * `AccessDenied`, …).
  */
 export class AwsExchangeError extends Error {
   constructor(
@@ -26,7 +25,7 @@ export class AwsExchangeError extends Error {
 }
 
 // STS errors worth another try (the rest are refusals).
-const RETRYABLE_CODES = new Set(['IDPCommunicationError', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure']);
+const RETRYABLE_CODES = new Set(['IDPCommunicationErrorException', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure']);
 
 /**
  * A role session name for a run phase: STS allows 2–64 characters of `[\w+=,.@-]`, and CloudTrail shows it,
@@ -53,6 +52,8 @@ export async function exchangeAwsWebIdentity(input: {
   durationSeconds?: number;
   signal?: AbortSignal;
 }): Promise<AwsTemporaryCredentials> {
+  // Loaded on first use: only runs with AWS federation need the SDK (test/startup-imports.test.ts).
+  const { AssumeRoleWithWebIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
   const client = new STSClient({ region: input.region, ...(input.endpoint ? { endpoint: input.endpoint } : {}), maxAttempts: 2 });
   try {
     const out = await client.send(
@@ -76,13 +77,14 @@ export async function exchangeAwsWebIdentity(input: {
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? null,
     };
   } catch (err) {
-    throw asExchangeError(err);
+    throw stsExchangeError(err);
   } finally {
     client.destroy();
   }
 }
 
-function asExchangeError(err: unknown): AwsExchangeError {
+/** An error of the STS client as an {@link AwsExchangeError}: a refusal, or worth another try. */
+export function stsExchangeError(err: unknown): AwsExchangeError {
   if (err instanceof AwsExchangeError) return err;
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   const status = e.$metadata?.httpStatusCode;

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,14 +18,25 @@ const REGION = 'us-east-1';
 /** The directory moto is installed into (once, from pip) — its `PYTHONPATH`. */
 export async function ensureMoto(): Promise<string> {
   const dir = join(homedir(), '.cache', 'strata-tools', `moto-${MOTO_VERSION}`);
-  if (existsSync(join(dir, 'moto', 'server.py')) && existsSync(join(dir, 'flask'))) return dir;
-  await mkdir(dir, { recursive: true });
-  await promisify(execFile)(
-    'python3',
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', dir, `moto[server]==${MOTO_VERSION}`],
-    { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
-  );
-  if (!existsSync(join(dir, 'moto', 'server.py'))) throw new Error(`moto installed but ${dir}/moto/server.py is missing`);
+  if (existsSync(join(dir, 'moto', 'server.py'))) return dir;
+  // Installed beside it and renamed into place: the directory exists only complete, and two suites installing
+  // at once do not mix their files (the second rename fails; its copy is dropped).
+  const staging = `${dir}.installing-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    await promisify(execFile)(
+      'python3',
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', staging, `moto[server]==${MOTO_VERSION}`],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
+    );
+    if (!existsSync(join(staging, 'moto', 'server.py'))) throw new Error(`moto installed but ${staging}/moto/server.py is missing`);
+    await rename(staging, dir).catch((err: NodeJS.ErrnoException) => {
+      if (!existsSync(join(dir, 'moto', 'server.py'))) throw err;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   return dir;
 }
 
