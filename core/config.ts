@@ -81,6 +81,8 @@ const schema = z
     STRATA_ENGINE_CA_FILE: z.string().min(1).optional(),
     STRATA_MAX_CONFIGURATION_BYTES: z.coerce.number().int().positive().default(50 * MiB),
     STRATA_RUN_REMINDER_HOURS: z.coerce.number().positive().default(24),
+    STRATA_WORKLOAD_KEY_ROTATION_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
+    STRATA_WORKLOAD_TOKEN_MINUTES: z.coerce.number().int().min(5).max(720).default(60),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -232,6 +234,16 @@ export interface Config {
     /** Password-reset requests per email address (and five times as many per client IP). */
     passwordReset: RateLimit;
   };
+  /**
+   * Strata as an OpenID Connect issuer of short-lived ID tokens for run phases, which clouds exchange for
+   * temporary credentials (core/workload-identity).
+   */
+  workloadIdentity: {
+    /** A new signing key takes over this long after the current one was made… */
+    keyRotationSeconds: number;
+    /** …and the old one stays published until the last token it signed (valid this long) has expired. */
+    tokenLifetimeSeconds: number;
+  };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -302,6 +314,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokenCreate: { limit: e.STRATA_TOKEN_CREATE_LIMIT, windowSeconds: e.STRATA_TOKEN_CREATE_WINDOW_MINUTES * 60 },
       upload: { limit: e.STRATA_UPLOAD_LIMIT, windowSeconds: e.STRATA_UPLOAD_WINDOW_MINUTES * 60 },
       passwordReset: { limit: e.STRATA_PASSWORD_RESET_LIMIT, windowSeconds: e.STRATA_PASSWORD_RESET_WINDOW_MINUTES * 60 },
+    },
+    workloadIdentity: {
+      keyRotationSeconds: e.STRATA_WORKLOAD_KEY_ROTATION_HOURS * 3600,
+      tokenLifetimeSeconds: e.STRATA_WORKLOAD_TOKEN_MINUTES * 60,
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
