@@ -1,9 +1,11 @@
 import type { Db } from '../core/db/knex';
+import type { GuardedTls } from '../core/vcs/guarded-fetch';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
 import { createModuleActivities } from './modules/module-activities';
+import { createWebhookActivities } from './notifications/webhook-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
@@ -13,6 +15,10 @@ export interface ActivityDeps {
   limits: ExtractLimits;
   /** Opens stored VCS secrets and applies the network policy; without it, VCS activities fail permanently. */
   vcs?: VcsRuntime;
+  /** Strata's public URL (webhook bodies' `source`, links into the dashboard). */
+  publicUrl?: string;
+  /** Extra TLS trust for webhook endpoints (tests pass their CA). */
+  webhookTls?: GuardedTls;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -22,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

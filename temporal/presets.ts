@@ -10,6 +10,8 @@ export const activityPresets = {
   short: { startToCloseTimeout: '30s', retry: retry.standard },
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
+  /** One webhook POST (10 s, redirects included) and its bookkeeping; the endpoint's failures are retried by the workflow. */
+  webhookAttempt: { startToCloseTimeout: '1m', retry: retry.standard },
 } satisfies Record<string, ActivityOptions>;
 
 /**
