@@ -57,8 +57,8 @@ export function webhooksRouter(deps: AppDeps): Router<AppState> {
     authorize(ctx, 'org.manage', { orgId: org.id });
     return org;
   };
-  const managedWebhook = async (ctx: Ctx): Promise<{ org: OrgRow; webhook: WebhookSummary }> => {
-    const org = await managedOrg(ctx);
+  const managedWebhook = async (ctx: Ctx, known?: OrgRow): Promise<{ org: OrgRow; webhook: WebhookSummary }> => {
+    const org = known ?? (await managedOrg(ctx));
     const { id } = webhookParams.parse(ctx.params);
     const webhook = await findWebhook(deps.db, org.id, id);
     if (!webhook) throw new NotFound(`no webhook ${id} in ${org.name}`, 'webhook_not_found');
@@ -116,8 +116,10 @@ export function webhooksRouter(deps: AppDeps): Router<AppState> {
   });
 
   router.patch('/:id', async (ctx) => {
-    const { org, webhook } = await managedWebhook(ctx);
+    // The body is read before the webhook is looked up: a wrong media type is a 415 whatever the id.
+    const managed = await managedOrg(ctx);
     const input = patchWebhookInput.parse(await readJson(ctx));
+    const { org, webhook } = await managedWebhook(ctx, managed);
     const change = {
       ...(input.url !== undefined ? { url: await checkedUrl(input.url) } : {}),
       ...(input.events !== undefined ? { events: eventTypesOf(input.events) } : {}),
