@@ -12,6 +12,7 @@ import {
   recordDeliveryAttempt,
   webhookSecretContext,
 } from '../../core/db/repos/webhooks';
+import { SecretUnreadable } from '../../core/crypto/envelope';
 import { Invalid } from '../../core/errors';
 import { postWebhook } from '../../core/notifications/webhook-endpoint';
 import { cloudEventBody, signWebhook } from '../../core/notifications/webhook-signature';
@@ -93,7 +94,16 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
           { id: event.id, type: event.type, subject: event.subject, link: event.link, payload: event.payload, createdAt: new Date(event.created_at) },
           deps.publicUrl ?? '',
         );
-        const headers = signWebhook({ secret: secrets.open(webhook.secret_sealed, webhookSecretContext(webhook.id)), id: event.id, timestamp: Math.floor(Date.now() / 1000), body });
+        let secret: string;
+        try {
+          secret = secrets.open(webhook.secret_sealed, webhookSecretContext(webhook.id));
+        } catch (err) {
+          // Another master key (or an altered row): no retry can fix it, and nothing unsigned is ever sent.
+          if (!(err instanceof SecretUnreadable)) throw err;
+          await markDeliveryFailed(db, delivery.id, `the webhook's signing secret cannot be opened: ${err.message}`);
+          return { delivered: false, stop: true };
+        }
+        const headers = signWebhook({ secret, id: event.id, timestamp: Math.floor(Date.now() / 1000), body });
         const outcome = await postWebhook({ url: webhook.url, headers, body, policy, tls: deps.webhookTls });
         const nextAttemptAt = !outcome.delivered && input.retryInSeconds !== null ? new Date(Date.now() + input.retryInSeconds * 1000) : null;
         return db.transaction(async (tx) => {

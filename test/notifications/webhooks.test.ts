@@ -198,6 +198,19 @@ describe('organisation webhooks', () => {
     expect(on.json()).toMatchObject({ enabled: true, disabledReason: null, failingSince: null });
   });
 
+  it("sends nothing when a webhook's sealed secret does not open (copied from another row)", async () => {
+    const a = (await create(`${receiverUrl}/copied-a`)).json();
+    const b = (await create(`${receiverUrl}/copied-b`)).json();
+    const sealed = (await platform.db('webhooks').where({ id: a.id }).first()).secret_sealed;
+    await platform.db('webhooks').where({ id: b.id }).update({ secret_sealed: JSON.stringify(sealed) });
+    const res = await send('POST', `${base}/${b.id}/test`, t.owner);
+    expect(await resultOf(res.json().workflowId)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(received.some((r) => r.path === '/copied-b')).toBe(false);
+    const items = (await send('GET', `${base}/${b.id}/deliveries`, t.owner)).json().items;
+    expect(items).toEqual([expect.objectContaining({ status: 'failed', attempts: 0, lastError: expect.stringContaining('signing secret cannot be opened') })]);
+    for (const id of [a.id, b.id]) await send('DELETE', `${base}/${id}`, t.owner);
+  });
+
   it('changes, lists for the fan-out and deletes webhooks, auditing each change', async () => {
     const acme = await orgId('acme');
     const made = (await create(`${receiverUrl}/patch`, ['run.errored'])).json();

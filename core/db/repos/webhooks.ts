@@ -46,10 +46,16 @@ export async function findWebhookWithSecret(db: Tx, id: string): Promise<Webhook
   return db<WebhookRow>('webhooks').where({ id }).first();
 }
 
-/** Changes url/events/enabled. Turning a webhook on forgets why it was turned off and its failing streak. */
+/**
+ * Changes url/events/enabled. Turning a webhook on forgets why it was turned off and its failing streak; a new URL
+ * is a new endpoint, so its streak starts afresh too.
+ */
 export async function updateWebhook(db: Tx, id: string, change: { url?: string; events?: string[]; enabled?: boolean }): Promise<void> {
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
-  if (change.url !== undefined) patch.url = change.url;
+  if (change.url !== undefined) {
+    patch.url = change.url;
+    patch.failing_since = null;
+  }
   if (change.events !== undefined) patch.events = change.events;
   if (change.enabled !== undefined) {
     patch.enabled = change.enabled;
