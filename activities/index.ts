@@ -1,10 +1,12 @@
 import type { Db } from '../core/db/knex';
+import type { GuardedTls } from '../core/vcs/guarded-fetch';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
 import type { RunRuntime } from '../core/runs/runtime';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
 import { createModuleActivities } from './modules/module-activities';
+import { createWebhookActivities } from './notifications/webhook-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
@@ -17,6 +19,10 @@ export interface ActivityDeps {
   vcs?: VcsRuntime;
   /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
   runs?: RunRuntime;
+  /** Strata's public URL (webhook bodies' `source`, links into the dashboard). */
+  publicUrl?: string;
+  /** Extra TLS trust for webhook endpoints (tests pass their CA). */
+  webhookTls?: GuardedTls;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -27,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
     ...createRunActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -34,6 +34,7 @@ import {
 import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
 import { workloadIdentityRoutes } from './workload-identity-routes';
@@ -382,6 +383,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,
   ...auditRoutes,

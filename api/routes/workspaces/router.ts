@@ -37,7 +37,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
   const params = (ctx: Ctx) => workspaceParams.parse(ctx.params);
   const orgWithTags = async (org: OrgRow) => (await deps.db('organizations').where({ id: org.id }).first('required_workspace_tags')) as { required_workspace_tags: string[] };
 
-  const present = async (ws: WorkspaceRow, org: OrgRow) => {
+  const present = async (ws: WorkspaceRow, _org: OrgRow) => {
     const [lock, latest] = await Promise.all([findStateLock(deps.db, ws.id), listRuns(deps.db, ws.id, 1)]);
     return { locked: Boolean(lock), latestRun: latest[0] ?? null };
   };
