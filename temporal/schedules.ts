@@ -1,7 +1,9 @@
-import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { checkDrift } from '../workflows/runs/check-drift';
 import { VCS_RECONCILE_SCHEDULE_ID } from '../workflows/vcs/ids';
 import { reconcileVcsLinks } from '../workflows/vcs/reconcile-vcs-links';
-import { strataAttributes } from './search-attributes';
+import { StrataOrg, StrataWorkspace, strataAttributes } from './search-attributes';
 
 const ensured = new WeakMap<Client, Promise<void>>();
 
@@ -37,4 +39,39 @@ export function ensureVcsReconcileSchedule(client: Client, input: { taskQueue: s
     ensured.set(client, done);
   }
   return done;
+}
+
+/** The schedule of a workspace's drift checks. */
+export const driftScheduleId = (workspaceId: string) => `drift:${workspaceId}`;
+
+/**
+ * Creates, changes or removes a workspace's drift schedule to match its setting (null: none). Idempotent.
+ */
+export async function syncDriftSchedule(client: Client, input: { taskQueue: string; workspaceId: string; orgName: string; workspaceName: string; intervalMinutes: number | null }): Promise<void> {
+  const handle = client.schedule.getHandle(driftScheduleId(input.workspaceId));
+  if (input.intervalMinutes === null) {
+    await handle.delete().catch((err: unknown) => {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    });
+    return;
+  }
+  const spec = { intervals: [{ every: `${input.intervalMinutes}m` as Duration }] };
+  try {
+    await client.schedule.create({
+      scheduleId: driftScheduleId(input.workspaceId),
+      spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: checkDrift,
+        workflowId: `drift-check:${input.workspaceId}`,
+        taskQueue: input.taskQueue,
+        args: [{ workspaceId: input.workspaceId }],
+        typedSearchAttributes: [...strataAttributes({ kind: 'drift-check' }), { key: StrataOrg, value: input.orgName }, { key: StrataWorkspace, value: input.workspaceName }],
+      },
+      policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await handle.update((prev) => ({ ...prev, spec }));
+  }
 }

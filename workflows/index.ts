@@ -4,3 +4,4 @@ export { checkVcsConnection, publishVcsTag, reconcileVcsLinks, setupVcsLink, syn
 export { runTerraform } from './runs/run-terraform';
 export { workspaceRuns } from './runs/workspace-runs';
 export { deliverWebhook } from './notifications/deliver-webhook';
+export { checkDrift } from './runs/check-drift';

@@ -8,7 +8,7 @@ import { generateToken } from '../../core/auth/tokens';
 import type { Db } from '../../core/db/knex';
 import { insertNotificationEvent } from '../../core/db/repos/notification-events';
 import { findOrgById } from '../../core/db/repos/organizations';
-import { claimApply, findRun, listApprovals, recordApproval, updateRun, type RunRow, type RunStatus } from '../../core/db/repos/runs';
+import { claimApply, findRun, insertRun, listApprovals, recordApproval, updateRun, type RunRow, type RunStatus } from '../../core/db/repos/runs';
 import { findStateLock, tryLockState, unlockState } from '../../core/db/repos/state-locks';
 import { insertToken } from '../../core/db/repos/tokens';
 import { findWorkspaceById, updateWorkspace, type WorkspaceRow } from '../../core/db/repos/workspaces';
@@ -206,6 +206,33 @@ export function createRunActivities(deps: RunActivityDeps) {
         if (lock?.run_id === run.id) await unlockState(tx, run.workspace_id, lock.lock_id);
         await tx('api_tokens').where({ run_id: run.id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now() });
       });
+    },
+
+    /**
+     * The refresh-only plan run a drift check makes, on the workspace's latest configuration (or its module source).
+     * Null when there is nothing to check: no configuration yet. Idempotent per workflow run: a retry after the
+     * insert finds the run it made.
+     */
+    async createDriftRun(input: { workspaceId: string }): Promise<{ runId: string; orgName: string; workspaceName: string } | null> {
+      const ws = await findWorkspaceById(deps.db, input.workspaceId);
+      if (!ws) return null;
+      const org = await findOrgById(deps.db, ws.org_id);
+      const key = `drift:${Context.current().info.workflowExecution?.runId ?? 'now'}`;
+      const existing = (await deps.db('runs').where({ workspace_id: ws.id, trigger: 'drift', created_by_label: key }).first('id')) as { id: string } | undefined;
+      if (existing) return { runId: existing.id, orgName: org!.name, workspaceName: ws.name };
+      const latest = (await deps.db('configuration_versions').where({ workspace_id: ws.id }).orderBy('created_at', 'desc').first('id')) as { id: string } | undefined;
+      if (!latest && ws.source.kind !== 'module') return null;
+      const run = await insertRun(deps.db, {
+        workspace_id: ws.id,
+        org_id: ws.org_id,
+        operation: 'plan',
+        refresh_only: true,
+        configuration_id: latest?.id ?? null,
+        trigger: 'drift',
+        created_by: null,
+        created_by_label: key,
+      });
+      return { runId: run.id, orgName: org!.name, workspaceName: ws.name };
     },
 
     /** Raises a run notification (delivery is the notification system's). */

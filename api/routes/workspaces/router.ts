@@ -11,6 +11,7 @@ import { approvalPolicies, approvalPolicyFor, saveApprovalPolicy } from '../../.
 import { findConfiguration, latestConfiguration, storeConfiguration } from '../../../core/runs/configurations';
 import { checkRequiredTags, writeVariables } from '../../../core/runs/workspace-settings';
 import { extractLimits } from '../../../core/runtime';
+import { syncDriftSchedule } from '../../../temporal/schedules';
 import type { AppDeps, AppState } from '../../deps';
 import { audit, authorize } from '../../authz';
 import { readJson } from '../../body';
@@ -37,6 +38,9 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
   const params = (ctx: Ctx) => workspaceParams.parse(ctx.params);
   const orgWithTags = async (org: OrgRow) => (await deps.db('organizations').where({ id: org.id }).first('required_workspace_tags')) as { required_workspace_tags: string[] };
 
+  /** The workspace's drift schedule follows its setting (a Temporal schedule per workspace). */
+  const syncDrift = (ws: WorkspaceRow, org: OrgRow) =>
+    syncDriftSchedule(deps.temporal, { taskQueue: deps.config.temporal.taskQueue, workspaceId: ws.id, orgName: org.name, workspaceName: ws.name, intervalMinutes: ws.drift_interval_minutes });
   const present = async (ws: WorkspaceRow, _org: OrgRow) => {
     const [lock, latest] = await Promise.all([findStateLock(deps.db, ws.id), listRuns(deps.db, ws.id, 1)]);
     return { locked: Boolean(lock), latestRun: latest[0] ?? null };
@@ -79,6 +83,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
         if (isUniqueViolation(err)) throw new Conflict(`a workspace named ${input.name} exists already in ${org.name}`, 'workspace_exists');
         throw err;
       });
+    await syncDrift(ws, org);
     ctx.status = 201;
     ctx.body = { id: ws.id, name: ws.name };
   });
@@ -112,6 +117,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
       await audit(ctx, tx, { orgId: org.id, action: 'workspace.update', target: `${org.name}/${ws.name}`, result: 'success', details: { fields: Object.keys(input) } });
     });
     const fresh = (await deps.db<WorkspaceRow>('workspaces').where({ id: ws.id }).first())!;
+    if (input.driftIntervalMinutes !== undefined) await syncDrift(fresh, org);
     ctx.body = presentWorkspaceDetail(fresh, org, { ...(await present(fresh, org)), variables: await listVariables(deps.db, ws.id) });
   });
 
@@ -125,6 +131,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
       await deleteWorkspace(tx, ws.id);
       await audit(ctx, tx, { orgId: org.id, action: 'workspace.delete', target: `${org.name}/${ws.name}`, result: 'success' });
     });
+    await syncDrift({ ...ws, drift_interval_minutes: null }, org);
     ctx.status = 204;
   });
 
