@@ -86,6 +86,70 @@ describe('runs', () => {
   }, 180_000);
 });
 
+describe('plan, approval, apply', () => {
+  it('applies exactly once after approval: a reader cannot approve, a double submit and a second approval apply nothing more', async () => {
+    const marker = join(work, 'approved.log');
+    await createWorkspace(call, admin, ORG, {
+      name: 'net',
+      environment: 'production',
+      variables: [
+        { key: 'marker', value: marker, category: 'terraform' },
+        { key: 'secret', value: 'hunter2-very-secret', category: 'terraform', sensitive: true },
+      ],
+    });
+    expect((await uploadConfiguration(call, admin, ORG, 'net', await configurationArchive(config(marker)))).status).toBe(201);
+    const run = await startRun(call, admin, ORG, 'net', { operation: 'apply' });
+    const waiting = await waitForRun(call, admin, run.id, ['awaiting_approval', 'errored']);
+    expect(waiting.status, JSON.stringify(waiting)).toBe('awaiting_approval');
+    expect(waiting.plan).toEqual({ add: 1, change: 0, destroy: 0 });
+    expect(waiting.canApprove).toBe(true);
+    expect((await call(`/api/v1/runs/${run.id}`, { token: reader })).json().canApprove).toBe(false);
+    // The state is locked by the run from plan to apply.
+    expect((await call(`/api/v1/orgs/${ORG}/workspaces/net`, { token: admin })).json().locked).toBe(true);
+
+    const denied = await call(`/api/v1/runs/${run.id}/approve`, { method: 'POST', token: reader, headers: json, body: '{}' });
+    expect(denied.status).toBe(403);
+    expect(denied.json().error.code).toBe('not_an_approver');
+    // A double submit: both answers agree, one approval is recorded.
+    const approve = () => call(`/api/v1/runs/${run.id}/approve`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ comment: 'looks right' }) });
+    const [first, second] = await Promise.all([approve(), approve()]);
+    expect([first.status, second.status].sort()).toEqual([202, 202]);
+    const applied = await waitForRun(call, admin, run.id, ['applied', 'errored']);
+    expect(applied.status, JSON.stringify(applied)).toBe('applied');
+    expect(applied.approvals).toEqual([expect.objectContaining({ user: 'approver@runs.test', decision: 'approve', comment: 'looks right' })]);
+    expect(applied.outputs.thing_id.value).toEqual(expect.any(String));
+    expect(applied.outputs.secret_out).toEqual({ value: null, sensitive: true });
+    // A late approval changes nothing.
+    expect((await approve()).status).toBe(409);
+    expect((await readFile(marker, 'utf8')).trim().split('\n')).toEqual(['applied']);
+
+    const logs = (await call(`/api/v1/runs/${run.id}/logs?phase=apply`, { token: admin })).body.toString();
+    expect(logs).toContain('Apply complete! Resources: 1 added');
+    expect(JSON.stringify(applied)).not.toContain('hunter2-very-secret');
+    expect((await call(`/api/v1/runs/${run.id}/logs`, { token: admin })).body.toString()).not.toContain('hunter2-very-secret');
+    // The state landed in Strata's backend, sealed, and the lock is gone.
+    const ws = (await call(`/api/v1/orgs/${ORG}/workspaces/net`, { token: admin })).json();
+    expect(ws.locked).toBe(false);
+    const versions = (await platform.db('state_versions').where({ workspace_id: ws.id })) as { sealed: unknown }[];
+    expect(versions.length).toBeGreaterThan(0);
+    expect(JSON.stringify(versions)).not.toContain('terraform_data');
+
+    // The Temporal UI finds the run under its business ID with its search attributes.
+    const described = await platform.temporal.workflow.getHandle(`run:${run.id}`).describe();
+    expect(described.searchAttributes).toMatchObject({ StrataKind: ['run'], StrataOrg: [ORG], StrataWorkspace: ['net'] });
+  }, 240_000);
+
+  it('discards a run waiting for approval and releases the lock', async () => {
+    const run = await startRun(call, admin, ORG, 'net', { operation: 'destroy' });
+    const waiting = await waitForRun(call, admin, run.id, ['awaiting_approval', 'errored']);
+    expect(waiting.plan).toEqual({ add: 0, change: 0, destroy: 1 });
+    const discarded = await call(`/api/v1/runs/${run.id}/discard`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ comment: 'not today' }) });
+    expect(discarded.status, discarded.body.toString()).toBe(202);
+    expect((await waitForRun(call, admin, run.id, ['discarded'])).status).toBe('discarded');
+    expect((await call(`/api/v1/orgs/${ORG}/workspaces/net`, { token: admin })).json().locked).toBe(false);
+  }, 180_000);
+});
+
 describe('bad input is refused with a clear 4xx and leaves nothing behind', () => {
   const configurations = async (ws: string) => (await platform.db('configuration_versions').join('workspaces', 'workspaces.id', 'configuration_versions.workspace_id').where('workspaces.name', ws).count<{ count: string }[]>('* as count'))[0]!.count;
 
