@@ -36,6 +36,7 @@ import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
+import { stateRoutes } from './state-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -386,4 +387,5 @@ export const routeTable: readonly RouteSpec[] = [
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,
+  ...stateRoutes,
 ];
