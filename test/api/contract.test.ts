@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { routeTable } from '../../api/openapi/route-table';
+import { findOrgByName } from '../../core/db/repos/organizations';
+import { insertWorkspace } from '../../core/db/repos/workspaces';
 import { workflowPage, workflowView } from '../../api/routes/activity/shapes';
 import { accepted, errorBody } from '../../api/routes/common-shapes';
 import { gpgKey, gpgKeyList } from '../../api/routes/gpg-keys/shapes';
@@ -12,6 +14,7 @@ import { liveness, readiness } from '../../api/routes/health/shapes';
 import { moduleDetail, modulePage, modulePublished, moduleVersion } from '../../api/routes/modules/shapes';
 import { providerDetail, providerPage } from '../../api/routes/providers/shapes';
 import { catalogPage } from '../../api/routes/search/shapes';
+import { lockInfo, stateDiff, stateLockStatus, stateVersion, stateVersionPage } from '../../api/routes/state/shapes';
 import { downloadSeries } from '../../api/routes/stats/shapes';
 import { apiTokenList, createdToken } from '../../api/routes/tokens/shapes';
 import { vcsConnectionList } from '../../api/routes/vcs/shapes';
@@ -38,6 +41,9 @@ beforeAll(async () => {
   await call('/api/v1/orgs/default/namespaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media' }) });
   const team = await call('/api/v1/orgs/default/teams', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-team' }) });
   expect(team.status, team.body.toString()).toBe(201);
+  const org = (await findOrgByName(platform.db, 'default'))!;
+  const source = { kind: 'upload' } as const;
+  await insertWorkspace(platform.db, { org_id: org.id, name: 'media-ws', engine: 'tofu', engine_version: null, source, environment: 'development', auto_apply: false, tags: {}, drift_interval_minutes: null, created_by: null });
   const user = await createUser(call, 'media@types.test');
   userToken = await personalToken(call, await signIn(call, user.email, user.password));
 });
@@ -112,6 +118,21 @@ describe('responses match their declared shapes', () => {
     conforms(errorBody, await call('/api/v1/modules/acme/nothing/aws', { token: null }), 404);
   });
 
+  it('state versions, lock, diff and restore', async () => {
+    const base = '/api/v1/orgs/default/workspaces/media-ws/state';
+    const json = { 'content-type': 'application/json' };
+    const write = (serial: number) => call(base, { method: 'POST', headers: json, body: JSON.stringify({ version: 4, serial, lineage: 'contract', resources: [] }) });
+    const first = await write(1);
+    conforms(stateVersion, first, 201);
+    conforms(stateVersion, await write(2), 201);
+    conforms(stateVersionPage, await call(`${base}/versions`), 200);
+    conforms(stateDiff, await call(`${base}/versions/${first.json().id}/diff?against=${first.json().id}`), 200);
+    conforms(stateVersion, await call(`${base}/versions/${first.json().id}/restore`, { method: 'POST' }), 201);
+    conforms(lockInfo, await call(`${base}/lock`, { method: 'POST', headers: json, body: JSON.stringify({ ID: 'contract-lock', Who: 'me' }) }), 200);
+    conforms(stateLockStatus, await call(`${base}/lock`), 200);
+    conforms(stateLockStatus, await call(`${base}/lock?force=true`, { method: 'DELETE' }), 200);
+  });
+
   it('serves the OpenAPI document (generated on first request) listing every route of the table', async () => {
     const r = await call('/api/openapi.json', { token: null });
     expect(r.status).toBe(200);
@@ -136,6 +157,7 @@ function concrete(path: string): string {
     org: 'default',
     team: 'media-team',
     userId: randomUUID(),
+    ws: 'media-ws',
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../api/openapi/route-table';
+import { findOrgByName } from '../../core/db/repos/organizations';
+import { insertWorkspace } from '../../core/db/repos/workspaces';
 import { writeDemoModule } from '../fixtures/modules';
 import { generateTestSigningKey } from '../fixtures/provider-release';
 import { clientFor, type TestResponse } from '../harness/http';
@@ -102,6 +104,24 @@ beforeAll(async () => {
   await post('/api/v1/modules/zephyr-vault/demo/aws/vcs', owner, { connectionId: connection.json().id, repository: 'zephyr/infra' });
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
+  // A workspace of A with a state version, locked (the lock routes' refusals come after the permission check).
+  const workspace = 'zephyr-ws';
+  const orgRow = (await findOrgByName(platform.db, org))!;
+  await insertWorkspace(platform.db, {
+    org_id: orgRow.id,
+    name: workspace,
+    engine: 'tofu',
+    engine_version: null,
+    source: { kind: 'upload' },
+    environment: 'development',
+    auto_apply: false,
+    tags: {},
+    drift_interval_minutes: null,
+    created_by: null,
+  });
+  const statePath = `/api/v1/orgs/${org}/workspaces/${workspace}/state`;
+  const state = await post(statePath, owner, { version: 4, serial: 1, lineage: 'zephyr-lineage', resources: [] });
+  await post(`${statePath}/lock`, owner, { ID: 'zephyr-lock', Who: 'zephyr-owner' });
 
   fixture = {
     org,
@@ -120,6 +140,8 @@ beforeAll(async () => {
     spareEmail: Object.fromEntries(PRINCIPALS.map((p, i) => [p, spares[i]!.email])) as Record<Principal, string>,
     login: { email: login.email, password: login.password },
     githubUrl: github.url,
+    workspace,
+    stateVersionId: state.json().id,
   };
 }, 300_000);
 
