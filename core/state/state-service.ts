@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/knex';
 import { findStateLock, tryLockState, unlockState, type LockInfo, type StateLockRow } from '../db/repos/state-locks';
 import {
   findCurrentStateVersion,
+  findCurrentStateVersionMeta,
   findStateVersion,
   insertStateVersion,
   lockWorkspaceState,
@@ -96,15 +97,12 @@ export async function storeState(
   return deps.db.transaction(async (tx) => {
     if (!(await lockWorkspaceState(tx, input.workspaceId))) throw new NotFound('the workspace is gone', 'workspace_not_found');
     checkWriteLock(await findStateLock(tx, input.workspaceId), input.lockId, input.writer.runId);
-    const current = await findCurrentStateVersion(tx, input.workspaceId);
+    const current = await findCurrentStateVersionMeta(tx, input.workspaceId);
     if (current) {
       if (current.lineage !== parsed.lineage) {
         throw new Conflict(`the state's lineage ${parsed.lineage} is not this workspace's (${current.lineage}): it is another state`, 'state_lineage_mismatch');
       }
-      if (current.sha256 === sha256(input.bytes)) {
-        const { sealed: _sealed, ...meta } = current;
-        return { version: meta, created: false };
-      }
+      if (current.sha256 === sha256(input.bytes)) return { version: current, created: false };
       if (parsed.serial <= current.serial) {
         throw new Conflict(`serial ${parsed.serial} is not above the current serial ${current.serial}: the state is stale (refresh and retry)`, 'state_serial_stale');
       }
@@ -157,7 +155,7 @@ export async function restoreStateVersion(
     if (holder) throw lockedBy(holder, 'cannot restore');
     const source = await findStateVersion(tx, input.workspaceId, input.versionId);
     if (!source) throw new NotFound(`no state version ${input.versionId} in this workspace`, 'state_version_not_found');
-    const current = (await findCurrentStateVersion(tx, input.workspaceId))!;
+    const current = (await findCurrentStateVersionMeta(tx, input.workspaceId))!;
     const parsed = parseStateFile(Buffer.from(openVersion(deps, source)));
     // The serial lives inside the content too: the engine reads it from there and must write above it.
     if (parsed.encrypted) throw new Invalid('the state is encrypted by the client: Strata cannot rewrite its serial', 'state_encrypted');

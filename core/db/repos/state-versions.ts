@@ -32,6 +32,12 @@ export async function findCurrentStateVersion(db: Tx, workspaceId: string): Prom
   return row && withSerial(row);
 }
 
+/** The newest version's metadata only: what a write checks against, without fetching megabytes of sealed content. */
+export async function findCurrentStateVersionMeta(db: Tx, workspaceId: string): Promise<StateVersionMeta | undefined> {
+  const row = (await db('state_versions').select(META_COLUMNS).where({ workspace_id: workspaceId }).orderBy('serial', 'desc').first()) as StateVersionMeta | undefined;
+  return row && withSerial(row);
+}
+
 export async function findStateVersion(db: Tx, workspaceId: string, id: string): Promise<StateVersionRow | undefined> {
   const row = await db<StateVersionRow>('state_versions').where({ workspace_id: workspaceId, id }).first();
   return row && withSerial(row);
