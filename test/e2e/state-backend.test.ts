@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../core/auth/tokens';
 import { findOrgByName } from '../../core/db/repos/organizations';
 import { insertRun } from '../../core/db/repos/runs';
-import { tryLockState } from '../../core/db/repos/state-locks';
 import { insertToken } from '../../core/db/repos/tokens';
 import { insertWorkspace, type WorkspaceRow } from '../../core/db/repos/workspaces';
+import { releaseRunStateLock, takeRunStateLock } from '../../core/state/state-service';
 import { tofuBinary } from '../harness/cli-tools';
 import { clientFor, type CallInit } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
@@ -260,6 +260,35 @@ describe('who may read and write state', () => {
   });
 });
 
+describe('bad input', () => {
+  it('answers 4xx and stores nothing: concurrent writes of one serial, bad checksums, ids and lock info', async () => {
+    const before = await versions();
+    const state = await currentState();
+    // Two engines racing with the same next serial: one version lands, the other is stale.
+    const raced = await Promise.all(['a', 'b'].map((tag) => postState({ ...state, serial: state.serial + 1, check_results: tag })));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await versions()).length).toBe(before.length + 1);
+
+    const body = JSON.stringify({ ...state, serial: state.serial + 2 });
+    const md5 = await call(statePath(), as(tokens.publisher, { method: 'POST', headers: { ...json, 'content-md5': Buffer.alloc(16).toString('base64') }, body }));
+    expect(md5.status).toBe(400);
+    expect(md5.json().error.code).toBe('state_checksum_mismatch');
+    expect((await postState({ ...state, serial: 2 ** 60 })).json().error.code).toBe('state_invalid');
+    expect((await call(statePath(), as(tokens.publisher, { method: 'POST', headers: { 'content-type': 'text/plain' }, body }))).status).toBe(415);
+    expect((await call(`${statePath()}/versions/not-a-uuid`, as(tokens.publisher))).status).toBe(400);
+    expect((await call(`${statePath()}/versions/${before[0]!.id}/diff`, as(tokens.reader))).status).toBe(400);
+    const nul = await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'LOCK', headers: json, body: JSON.stringify({ ID: 'x\u0000y' }) }));
+    expect(nul.status).toBe(400);
+    const badTime = await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'LOCK', headers: json, body: JSON.stringify({ ID: 'x', Created: 'yesterday' }) }));
+    expect(badTime.status).toBe(400);
+    expect((await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'UNLOCK' }))).json().error.code).toBe('lock_id_required');
+    // Custom methods elsewhere stay unknown.
+    expect((await call(statePath(), as(tokens.publisher, { method: 'LOCK' }))).status).toBe(405);
+    expect((await call(`${statePath()}/lock`, as(tokens.reader))).json()).toEqual({ locked: false, lock: null });
+    expect((await versions()).length).toBe(before.length + 1);
+  });
+});
+
 describe("a run's own token", () => {
   it('writes only while its run holds the lock; its LOCK and UNLOCK leave the run\'s lock to the workflow', async () => {
     const run = await insertRun(platform.db, { workspace_id: infra.id, org_id: infra.org_id, operation: 'apply', refresh_only: false, configuration_id: null, trigger: 'api', created_by: null, created_by_label: null });
@@ -271,20 +300,29 @@ describe("a run's own token", () => {
     expect(unlocked.status).toBe(409);
     expect(unlocked.json().error.code).toBe('state_lock_required');
 
-    await tryLockState(platform.db, { workspaceId: infra.id, info: { ID: 'run-lock', Who: `run ${run.id}` }, runId: run.id });
+    expect(await takeRunStateLock(platform, { workspaceId: infra.id, runId: run.id })).toBeNull();
+    expect(await takeRunStateLock(platform, { workspaceId: infra.id, runId: run.id })).toBeNull();
+    const runLock = `run-${run.id}`;
     // The engine inside the run locks and unlocks as usual: the run's lock stays.
     expect((await call(`${statePath()}/lock`, as(token, { method: 'LOCK', headers: json, body: JSON.stringify(lockInfo('engine-lock')) }))).status).toBe(200);
     const written = await postState({ ...state, serial: state.serial + 1 }, token);
     expect(written.status, written.body.toString()).toBe(201);
     expect(written.json()).toMatchObject({ runId: run.id, createdBy: `run ${run.id}` });
     expect((await call(`${statePath()}/lock`, as(token, { method: 'UNLOCK', headers: json, body: JSON.stringify({ ID: 'engine-lock' }) }))).status).toBe(200);
-    expect((await call(`${statePath()}/lock`, as(tokens.reader))).json()).toMatchObject({ locked: true, lock: { id: 'run-lock', runId: run.id } });
+    expect((await call(`${statePath()}/lock`, as(tokens.reader))).json()).toMatchObject({ locked: true, lock: { id: runLock, runId: run.id } });
 
     // Others cannot write, nor release the run's lock with its ID; an admin can force it.
     expect((await postState({ ...state, serial: state.serial + 2 }, tokens.publisher)).status).toBe(423);
-    expect((await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'UNLOCK', headers: json, body: JSON.stringify({ ID: 'run-lock' }) }))).status).toBe(423);
+    expect((await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'UNLOCK', headers: json, body: JSON.stringify({ ID: runLock }) }))).status).toBe(423);
     expect((await call(`${statePath()}/lock?force=true`, as(token, { method: 'DELETE' }))).status).toBe(404);
     expect((await call(`${statePath()}/lock?force=true`, as(tokens.admin, { method: 'DELETE' }))).status).toBe(200);
+    // The workflow's clean-up releases only its own run's lock: not one someone took after the force-unlock.
+    expect((await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'LOCK', headers: json, body: JSON.stringify(lockInfo('after-force')) }))).status).toBe(200);
+    expect(await releaseRunStateLock(platform, { workspaceId: infra.id, runId: run.id })).toBe(false);
+    expect((await takeRunStateLock(platform, { workspaceId: infra.id, runId: run.id }))?.lock_id).toBe('after-force');
+    expect((await call(`${statePath()}/lock`, as(tokens.publisher, { method: 'UNLOCK', headers: json, body: JSON.stringify({ ID: 'after-force' }) }))).status).toBe(200);
+    expect(await takeRunStateLock(platform, { workspaceId: infra.id, runId: run.id })).toBeNull();
+    expect(await releaseRunStateLock(platform, { workspaceId: infra.id, runId: run.id })).toBe(true);
     // A run's token reaches no other workspace.
     expect((await call(statePath('infra', 'other-state'), as(token))).status).toBe(404);
   });
