@@ -1,10 +1,14 @@
 import type { Db } from '../core/db/knex';
+import type { GuardedTls } from '../core/vcs/guarded-fetch';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
+import type { RunRuntime } from '../core/runs/runtime';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
 import { createModuleActivities } from './modules/module-activities';
+import { createWebhookActivities } from './notifications/webhook-activities';
 import { createProviderActivities } from './providers/provider-activities';
+import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
 export interface ActivityDeps {
@@ -13,6 +17,12 @@ export interface ActivityDeps {
   limits: ExtractLimits;
   /** Opens stored VCS secrets and applies the network policy; without it, VCS activities fail permanently. */
   vcs?: VcsRuntime;
+  /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
+  runs?: RunRuntime;
+  /** Strata's public URL (webhook bodies' `source`, links into the dashboard). */
+  publicUrl?: string;
+  /** Extra TLS trust for webhook endpoints (tests pass their CA). */
+  webhookTls?: GuardedTls;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -22,6 +32,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
+    ...createRunActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

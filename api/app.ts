@@ -16,6 +16,7 @@ import { namespacesRouter } from './routes/namespaces/router';
 import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
+import { webhooksRouter } from './routes/webhooks/router';
 import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
@@ -32,6 +33,7 @@ import { vcsLinksRouter } from './routes/vcs/links-router';
 import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
 import { webUi } from './routes/web/router';
 import { workflowsRouter } from './routes/workflows/router';
+import { workloadIdentityRouter } from './routes/workload-identity/router';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 export function apiRouters(deps: AppDeps): Router<AppState>[] {
   return [
     healthRouter(deps),
+    workloadIdentityRouter(deps),
     // Before modulesRouter: `…/:system/downloads` would otherwise be read as a version.
     statsRouter(deps),
     // Before modulesRouter too: `…/:system/vcs` would otherwise be read as a version.
@@ -93,6 +96,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),
+    webhooksRouter(deps),
     auditRouter(deps),
     namespacesRouter(deps),
     workflowsRouter(deps),

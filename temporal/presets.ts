@@ -1,8 +1,10 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 
 /** Named retry and timeout presets: workflows pick one, never literals. Kept free of Node APIs (workflows import it). */
-export const retry: Record<'standard', RetryPolicy> = {
+export const retry: Record<'standard' | 'stateLock', RetryPolicy> = {
   standard: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+  /** Waiting for a state lock someone else holds (a user's own CLI run): about ten minutes, then give up. */
+  stateLock: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 25 },
 };
 
 export const activityPresets = {
@@ -10,6 +12,14 @@ export const activityPresets = {
   short: { startToCloseTimeout: '30s', retry: retry.standard },
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
+  /**
+   * One engine phase (init + plan, or init + apply). Heartbeats every few seconds while the engine runs, so a lost
+   * worker is noticed within the heartbeat timeout. Apply guards itself: a second attempt never applies again.
+   */
+  engine: { startToCloseTimeout: '4h', heartbeatTimeout: '20s', retry: { ...retry.standard, maximumAttempts: 3 } },
+  stateLock: { startToCloseTimeout: '30s', retry: retry.stateLock },
+  /** One webhook POST (10 s, redirects included) and its bookkeeping; the endpoint's failures are retried by the workflow. */
+  webhookAttempt: { startToCloseTimeout: '1m', retry: retry.standard },
 } satisfies Record<string, ActivityOptions>;
 
 /**

@@ -34,9 +34,11 @@ import {
 import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
 import { stateRoutes } from './state-routes';
+import { workloadIdentityRoutes } from './workload-identity-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -377,10 +379,12 @@ const webhookRoutes: RouteSpec[] = [
 export const routeTable: readonly RouteSpec[] = [
   ...protocolRoutes,
   ...healthRoutes,
+  ...workloadIdentityRoutes,
   ...catalogRoutes,
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,
   ...auditRoutes,

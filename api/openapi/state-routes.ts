@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { lockInfoInput, stateDiffQuery, stateVersionListQuery, stateVersionParams, storeStateQuery, unlockQuery, workspaceParams } from '../routes/state/schemas';
+import { lockInfoInput, stateDiffQuery, stateVersionListQuery, stateVersionParams, storeStateQuery, unlockQuery } from '../routes/state/schemas';
+import { workspaceParams } from '../routes/workspaces/schemas';
 import { lockInfo, stateDiff, stateLockStatus, stateVersion, stateVersionPage } from '../routes/state/shapes';
 import { ok, type RouteSpec } from './route-spec';
 

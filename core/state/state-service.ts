@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SecretBox } from '../crypto/envelope';
 import type { Db, Tx } from '../db/knex';
-import { findStateLock, tryLockState, unlockRunState, unlockState, type LockInfo, type StateLockRow } from '../db/repos/state-locks';
+import { findStateLock, tryLockState, unlockState, type LockInfo, type StateLockRow } from '../db/repos/state-locks';
 import {
   findCurrentStateVersion,
   findCurrentStateVersionMeta,
@@ -231,21 +231,3 @@ export async function currentStateLock(deps: Pick<StateDeps, 'db'>, workspaceId:
   return (await findStateLock(deps.db, workspaceId)) ?? null;
 }
 
-/**
- * For the run workflow: takes the state lock for a run (its lock info names the run), or answers the holder when
- * someone else has it. Taking it again for the same run is harmless (a retried activity).
- */
-export async function takeRunStateLock(deps: Pick<StateDeps, 'db'>, input: { workspaceId: string; runId: string; who?: string }): Promise<StateLockRow | null> {
-  const existing = await findStateLock(deps.db, input.workspaceId);
-  if (existing?.run_id === input.runId) return null;
-  const info: LockInfo = { ID: `run-${input.runId}`, Operation: 'OperationTypeRun', Who: input.who ?? `run ${input.runId}`, Created: new Date().toISOString(), Info: '', Version: '', Path: '' };
-  return tryLockState(deps.db, { workspaceId: input.workspaceId, info, runId: input.runId });
-}
-
-/**
- * For the run workflow, on every exit path: releases the lock if (and only if) this run holds it, so a late
- * clean-up never releases a lock someone took after a force-unlock. True when it released one.
- */
-export async function releaseRunStateLock(deps: Pick<StateDeps, 'db'>, input: { workspaceId: string; runId: string }): Promise<boolean> {
-  return unlockRunState(deps.db, input.workspaceId, input.runId);
-}

@@ -158,6 +158,7 @@ function concrete(path: string): string {
     team: 'media-team',
     userId: randomUUID(),
     ws: 'media-ws',
+    deliveryId: randomUUID(),
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

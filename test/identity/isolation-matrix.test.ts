@@ -102,6 +102,14 @@ beforeAll(async () => {
   const gpg = await post('/api/v1/namespaces/zephyr-vault/gpg-keys', owner, { asciiArmor: key.publicArmored });
   const connection = await post('/api/v1/vcs/connections', owner, { kind: 'github', name: 'zephyr-gh', organization: org, baseUrl: github.url, token: 'ghp_matrix' });
   await post('/api/v1/modules/zephyr-vault/demo/aws/vcs', owner, { connectionId: connection.json().id, repository: 'zephyr/infra' });
+  const hook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/zephyr`, events: ['webhook.test'] })).json();
+  const doomedHook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/doomed`, events: ['webhook.test'] })).json();
+  await post(`/api/v1/orgs/${org}/webhooks/${hook.id}/test`, owner, {});
+  let webhookDeliveryId: string | undefined;
+  for (let i = 0; i < 100 && !webhookDeliveryId; i++) {
+    webhookDeliveryId = (await call(`/api/v1/orgs/${org}/webhooks/${hook.id}/deliveries`, { token: owner })).json().items[0]?.id;
+    if (!webhookDeliveryId) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
   // A workspace of A with a state version, locked (the lock routes' refusals come after the permission check).
@@ -142,6 +150,9 @@ beforeAll(async () => {
     githubUrl: github.url,
     workspace,
     stateVersionId: state.json().id,
+    webhookId: hook.id,
+    webhookDeliveryId: webhookDeliveryId!,
+    doomedWebhookId: doomedHook.id,
   };
 }, 300_000);
 

@@ -71,6 +71,10 @@ export interface Fixture {
   workspace: string;
   /** A state version of that workspace. */
   stateVersionId: string;
+  /** A webhook of A with one delivery (of a test event), and a second webhook that the one allowed DELETE removes. */
+  webhookId: string;
+  webhookDeliveryId: string;
+  doomedWebhookId: string;
 }
 
 export interface RouteCase {
@@ -111,6 +115,7 @@ const stateVersion = (f: Fixture) => ({ ...ws(f), id: f.stateVersionId });
 const stateFile = () => ({ version: 4, serial: 1000, lineage: 'matrix-lineage', resources: [] });
 const STATE = '/api/v1/orgs/{org}/workspaces/{ws}/state';
 
+const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -119,6 +124,8 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /healthz': { need: 'public', scope: 'global' },
   'GET /readyz': { need: 'public', scope: 'global' },
   'GET /api/openapi.json': { need: 'public', scope: 'global' },
+  'GET /.well-known/openid-configuration': { need: 'public', scope: 'global' },
+  'GET /.well-known/jwks.json': { need: 'public', scope: 'global' },
 
   // Catalogue lists are open to everyone and filtered; the matrix checks nothing of A shows to B or to nobody.
   'GET /api/v1/search': { need: 'public', scope: 'global', query: () => ({ q: 'demo' }) },
@@ -215,6 +222,16 @@ export const routePermissions: Record<string, RouteCase> = {
   'POST /api/v1/modules/{namespace}/{name}/{system}/vcs/sync': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
+
+  // Webhooks are an admin's: members are refused, another organisation's are missing.
+  'GET /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org },
+  'POST /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org, body: (f, p) => ({ url: `${f.githubUrl}/hooks/${p}`, events: ['webhook.test'] }) },
+  'GET /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook },
+  'PATCH /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook, body: () => ({ events: ['webhook.test', 'run.errored'] }) },
+  'DELETE /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: (f) => ({ org: f.org, id: f.doomedWebhookId }), once: true },
+  'GET /api/v1/orgs/{org}/webhooks/{id}/deliveries': { need: 'admin', params: hook },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/deliveries/{deliveryId}/redeliver': { need: 'admin', params: (f) => ({ ...hook(f), deliveryId: f.webhookDeliveryId }) },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/test': { need: 'admin', params: hook },
 
   'GET /api/v1/orgs/{org}/audit': { need: 'admin', params: org },
   'GET /api/v1/orgs/{org}/audit/export': { need: 'admin', params: org, query: () => ({ format: 'ndjson' }) },

@@ -22,7 +22,8 @@ import { audit } from '../../authz';
 import { readJson, readRaw } from '../../body';
 import { workspaceFor } from '../workspaces/lookup';
 import { presentStateLock, presentStateVersion } from './present';
-import { lockInfoInput, stateDiffQuery, stateVersionListQuery, stateVersionParams, storeStateQuery, unlockInput, unlockQuery, workspaceParams } from './schemas';
+import { workspaceParams } from '../workspaces/schemas';
+import { lockInfoInput, stateDiffQuery, stateVersionListQuery, stateVersionParams, storeStateQuery, unlockInput, unlockQuery } from './schemas';
 import { stateSecretsFor } from './secrets';
 
 type Ctx = Context & { state: AppState };

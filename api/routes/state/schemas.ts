@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { orgParams } from '../orgs/schemas';
+import { workspaceParams } from '../workspaces/schemas';
 
-export const workspaceParams = orgParams.extend({ ws: z.string().max(64) });
 export const stateVersionParams = workspaceParams.extend({ id: z.uuid() });
 
 /** `POST …/state`: the lock ID the client holds (the http backend adds it while it holds the lock). */

@@ -45,8 +45,3 @@ export async function unlockState(db: Tx, workspaceId: string, lockId: string | 
   if (lockId !== null) q.andWhere({ lock_id: lockId });
   return (await q.delete()) > 0;
 }
-
-/** Releases the lock only if the run holds it (a run's clean-up never frees a lock someone else took since). */
-export async function unlockRunState(db: Tx, workspaceId: string, runId: string): Promise<boolean> {
-  return (await db('state_locks').where({ workspace_id: workspaceId, run_id: runId }).delete()) > 0;
-}
