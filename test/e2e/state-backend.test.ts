@@ -8,7 +8,7 @@ import { insertRun } from '../../core/db/repos/runs';
 import { findStateLock, tryLockState } from '../../core/db/repos/state-locks';
 import { insertToken } from '../../core/db/repos/tokens';
 import { insertWorkspace, type WorkspaceRow } from '../../core/db/repos/workspaces';
-import { tofuBinary } from '../harness/cli-tools';
+import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { clientFor, type CallInit } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 import { runTerraformCli, writeConfig } from '../harness/terraform-cli';
@@ -227,6 +227,30 @@ describe('the http state backend with a real tofu', () => {
     expect((await currentState()).serial).toBe(current.serial + 2);
     const actions = (await platform.db('audit_log').where({ target: `${ORG}/infra` }).select('action')).map((r: { action: string }) => r.action);
     expect(new Set(actions)).toEqual(new Set(['state.store', 'state.lock', 'state.unlock', 'state.force_unlock', 'state.restore']));
+  });
+});
+
+describe('the http state backend with the terraform on PATH', () => {
+  it('stores its applies as versions and shows it the holder of a competing lock', async () => {
+    await workspace(ORG, 'tf-infra');
+    const bin = await terraformBinary();
+    const dir = join(work, 'terraform');
+    await writeConfig(dir, config('from terraform', 'tf-infra'));
+    const run = (args: string[]) =>
+      runTerraformCli({ bin, args: [...args, '-no-color'], cwd: dir, cliConfig: '', caFile: platform.certificates!.caFile, env: { TF_HTTP_USERNAME: 'strata', TF_HTTP_PASSWORD: tokens.publisher } });
+    for (const args of [['init'], ['apply', '-auto-approve']]) {
+      const r = await run(args);
+      expect(r.code, `terraform ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    }
+    const listed = (await call(`${statePath('tf-infra')}/versions`, as(tokens.reader))).json().items as { serial: number; resources: number }[];
+    expect(listed[0]).toMatchObject({ resources: 1 });
+    const lockUrl = `${statePath('tf-infra')}/lock`;
+    expect((await call(lockUrl, as(tokens.admin, { method: 'LOCK', headers: json, body: JSON.stringify(lockInfo('held-for-terraform', 'carol')) }))).status).toBe(200);
+    const plan = await run(['plan', '-lock-timeout=0s']);
+    expect(plan.code).not.toBe(0);
+    expect(plan.stderr).toContain('held-for-terraform');
+    expect((await call(`${lockUrl}?force=true`, as(tokens.admin, { method: 'DELETE' }))).status).toBe(200);
+    expect((await run(['plan', '-detailed-exitcode'])).code).toBe(0);
   });
 });
 
