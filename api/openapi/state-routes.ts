@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { lockInfoInput, stateDiffQuery, stateVersionListQuery, stateVersionParams, storeStateQuery, unlockQuery } from '../routes/state/schemas';
 import { workspaceParams } from '../routes/workspaces/schemas';
-import { lockInfo, stateDiff, stateLockStatus, stateVersion, stateVersionPage } from '../routes/state/shapes';
+import { lockInfo, stateDiff, stateLocked, stateLockStatus, stateVersion, stateVersionPage } from '../routes/state/shapes';
 import { ok, type RouteSpec } from './route-spec';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema });
 const base = '/api/v1/orgs/{org}/workspaces/{ws}/state';
 /** A Terraform/OpenTofu state file (format version 4), exactly as the engine wrote it. */
+const locked = ok("locked by someone else: the holder's lock info, and the error (`state_locked`)", stateLocked);
 const stateFile = z.object({ version: z.literal(4), serial: z.number().int().min(0), lineage: z.string().min(1) }).loose();
 
 /**
@@ -34,8 +35,8 @@ export const stateRoutes: RouteSpec[] = [
     params: workspaceParams,
     query: storeStateQuery,
     body: json(stateFile),
-    responses: { 200: ok('the same bytes as the current version: nothing stored', stateVersion), 201: ok('stored', stateVersion) },
-    errors: [400, 401, 403, 404, 409, 413, 415, 423],
+    responses: { 200: ok('the same bytes as the current version: nothing stored', stateVersion), 201: ok('stored', stateVersion), 423: locked },
+    errors: [400, 401, 403, 404, 409, 413, 415],
   },
   { method: 'get', path: `${base}/lock`, summary: 'Whether the state is locked, and by whom', auth: true, params: workspaceParams, responses: { 200: ok('the lock', stateLockStatus) }, errors: [401, 404] },
   {
@@ -46,8 +47,8 @@ export const stateRoutes: RouteSpec[] = [
     auth: true,
     params: workspaceParams,
     body: json(lockInfoInput),
-    responses: { 200: ok('locked', lockInfo) },
-    errors: [400, 401, 403, 404, 413, 415, 423],
+    responses: { 200: ok('locked', lockInfo), 423: locked },
+    errors: [400, 401, 403, 404, 413, 415],
   },
   {
     method: 'delete',
@@ -59,8 +60,8 @@ export const stateRoutes: RouteSpec[] = [
     auth: true,
     params: workspaceParams,
     query: unlockQuery,
-    responses: { 200: ok('the lock after the release', stateLockStatus) },
-    errors: [400, 401, 403, 404, 413, 415, 423],
+    responses: { 200: ok('the lock after the release', stateLockStatus), 423: locked },
+    errors: [400, 401, 403, 404, 413, 415],
   },
   {
     method: 'get',
@@ -97,7 +98,7 @@ export const stateRoutes: RouteSpec[] = [
     summary: "Roll back: a new version (serial = current + 1) with this version's content (workspace admins; refused while locked)",
     auth: true,
     params: stateVersionParams,
-    responses: { 201: ok('the new version', stateVersion) },
-    errors: [400, 401, 403, 404, 423],
+    responses: { 201: ok('the new version', stateVersion), 423: locked },
+    errors: [400, 401, 403, 404],
   },
 ];

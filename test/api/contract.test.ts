@@ -14,7 +14,7 @@ import { liveness, readiness } from '../../api/routes/health/shapes';
 import { moduleDetail, modulePage, modulePublished, moduleVersion } from '../../api/routes/modules/shapes';
 import { providerDetail, providerPage } from '../../api/routes/providers/shapes';
 import { catalogPage } from '../../api/routes/search/shapes';
-import { lockInfo, stateDiff, stateLockStatus, stateVersion, stateVersionPage } from '../../api/routes/state/shapes';
+import { lockInfo, stateDiff, stateLocked, stateLockStatus, stateVersion, stateVersionPage } from '../../api/routes/state/shapes';
 import { downloadSeries } from '../../api/routes/stats/shapes';
 import { apiTokenList, createdToken } from '../../api/routes/tokens/shapes';
 import { vcsConnectionList } from '../../api/routes/vcs/shapes';
@@ -130,6 +130,7 @@ describe('responses match their declared shapes', () => {
     conforms(stateVersion, await call(`${base}/versions/${first.json().id}/restore`, { method: 'POST' }), 201);
     conforms(lockInfo, await call(`${base}/lock`, { method: 'POST', headers: json, body: JSON.stringify({ ID: 'contract-lock', Who: 'me' }) }), 200);
     conforms(stateLockStatus, await call(`${base}/lock`), 200);
+    conforms(stateLocked, await call(`${base}/lock`, { method: 'POST', headers: json, body: JSON.stringify({ ID: 'another-lock' }) }), 423);
     conforms(stateLockStatus, await call(`${base}/lock?force=true`, { method: 'DELETE' }), 200);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, pageOf } from '../common-shapes';
+import { errorBody, isoDateTime, pageOf } from '../common-shapes';
 
 /** One kept version of a workspace's state (its content is answered by `…/state/versions/{id}`, never here). */
 export const stateVersion = z.object({
@@ -32,6 +32,9 @@ export const lockInfo = z.object({
   Created: z.string().optional(),
   Path: z.string().optional(),
 });
+
+/** 423: the holder's lock info at the top level (what the http backend reads and prints), the error beside it. */
+export const stateLocked = lockInfo.extend({ error: errorBody.shape.error });
 
 export const stateLockStatus = z.object({
   locked: z.boolean(),
