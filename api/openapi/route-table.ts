@@ -34,6 +34,7 @@ import {
 import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { runsRoutes } from './runs-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
@@ -384,6 +385,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...runsRoutes,
   ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,

@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { routeTable } from '../../api/openapi/route-table';
-import { findOrgByName } from '../../core/db/repos/organizations';
-import { insertWorkspace } from '../../core/db/repos/workspaces';
 import { workflowPage, workflowView } from '../../api/routes/activity/shapes';
 import { accepted, errorBody } from '../../api/routes/common-shapes';
 import { gpgKey, gpgKeyList } from '../../api/routes/gpg-keys/shapes';
@@ -41,9 +39,8 @@ beforeAll(async () => {
   await call('/api/v1/orgs/default/namespaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media' }) });
   const team = await call('/api/v1/orgs/default/teams', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-team' }) });
   expect(team.status, team.body.toString()).toBe(201);
-  const org = (await findOrgByName(platform.db, 'default'))!;
-  const source = { kind: 'upload' } as const;
-  await insertWorkspace(platform.db, { org_id: org.id, name: 'media-ws', engine: 'tofu', engine_version: null, source, environment: 'development', auto_apply: false, tags: {}, drift_interval_minutes: null, created_by: null });
+  const ws = await call('/api/v1/orgs/default/workspaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-ws' }) });
+  expect(ws.status, ws.body.toString()).toBe(201);
   const user = await createUser(call, 'media@types.test');
   userToken = await personalToken(call, await signIn(call, user.email, user.password));
 });
@@ -158,8 +155,8 @@ function concrete(path: string): string {
     org: 'default',
     team: 'media-team',
     userId: randomUUID(),
-    ws: 'media-ws',
     deliveryId: randomUUID(),
+    ws: 'media-ws',
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../core/auth/tokens';
-import { findOrgByName } from '../../core/db/repos/organizations';
 import { insertRun } from '../../core/db/repos/runs';
 import { findStateLock, tryLockState } from '../../core/db/repos/state-locks';
 import { insertToken } from '../../core/db/repos/tokens';
-import { insertWorkspace, type WorkspaceRow } from '../../core/db/repos/workspaces';
+import { findWorkspaceById, type WorkspaceRow } from '../../core/db/repos/workspaces';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { clientFor, type CallInit } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
@@ -30,20 +29,11 @@ const statePath = (ws = 'infra', org = ORG) => `/api/v1/orgs/${org}/workspaces/$
 // Canary names: stored state must never show them in PostgreSQL.
 const CANARY = 'strata_canary_resource';
 
-async function workspace(org: string, name: string): Promise<WorkspaceRow> {
-  const orgRow = (await findOrgByName(platform.db, org))!;
-  return insertWorkspace(platform.db, {
-    org_id: orgRow.id,
-    name,
-    engine: 'tofu',
-    engine_version: null,
-    source: { kind: 'upload' },
-    environment: 'development',
-    auto_apply: false,
-    tags: {},
-    drift_interval_minutes: null,
-    created_by: null,
-  });
+/** A workspace made through the API by the organisation's owner, as its row. */
+async function workspace(org: string, name: string, token = org === ORG ? tokens.owner : tokens.outsider): Promise<WorkspaceRow> {
+  const res = await call(`/api/v1/orgs/${org}/workspaces`, as(token, { method: 'POST', headers: json, body: JSON.stringify({ name }) }));
+  expect(res.status, res.body.toString()).toBe(201);
+  return (await findWorkspaceById(platform.db, res.json().id))!;
 }
 
 beforeAll(async () => {

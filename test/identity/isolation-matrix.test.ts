@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../api/openapi/route-table';
-import { findOrgByName } from '../../core/db/repos/organizations';
-import { insertWorkspace } from '../../core/db/repos/workspaces';
 import { writeDemoModule } from '../fixtures/modules';
 import { generateTestSigningKey } from '../fixtures/provider-release';
 import { clientFor, type TestResponse } from '../harness/http';
@@ -46,7 +44,8 @@ async function tokenOf(user: { email: string; password: string }): Promise<strin
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // No engine: the fixture's run ends at once, errored.
+  platform = await startPlatform({ env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true', STRATA_TOFU_BIN: '/bin/false' } });
   call = clientFor(platform);
   github = await new GitHubStandIn().start();
   github.tokens.set('ghp_matrix', 'hubot');
@@ -110,24 +109,24 @@ beforeAll(async () => {
     webhookDeliveryId = (await call(`/api/v1/orgs/${org}/webhooks/${hook.id}/deliveries`, { token: owner })).json().items[0]?.id;
     if (!webhookDeliveryId) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: 'zephyr-ws' });
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: 'zephyr-ws-doomed' });
+  await post(`/api/v1/orgs/other-corp/workspaces`, tokens.outsider!, { name: 'other-ws' });
+  const configuration = await call(`/api/v1/orgs/${org}/workspaces/zephyr-ws/configurations`, { method: 'POST', token: owner, body: moduleBytes, headers: gzip });
+  expect(configuration.status, configuration.body.toString()).toBe(201);
+  // A run that ends at once (no engine on this platform): approve, discard and cancel then meet a finished run.
+  const queued = (await post(`/api/v1/orgs/${org}/workspaces/zephyr-ws/runs`, owner, { operation: 'plan' })).json();
+  for (let i = 0; i < 300; i++) {
+    const status = (await call(`/api/v1/runs/${queued.id}`, { token: owner })).json().status;
+    if (['errored', 'planned', 'planned_no_changes'].includes(status)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
   // A workspace of A with a state version, locked (the lock routes' refusals come after the permission check).
-  const workspace = 'zephyr-ws';
-  const orgRow = (await findOrgByName(platform.db, org))!;
-  await insertWorkspace(platform.db, {
-    org_id: orgRow.id,
-    name: workspace,
-    engine: 'tofu',
-    engine_version: null,
-    source: { kind: 'upload' },
-    environment: 'development',
-    auto_apply: false,
-    tags: {},
-    drift_interval_minutes: null,
-    created_by: null,
-  });
-  const statePath = `/api/v1/orgs/${org}/workspaces/${workspace}/state`;
+  const stateWorkspace = 'zephyr-state';
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: stateWorkspace });
+  const statePath = `/api/v1/orgs/${org}/workspaces/${stateWorkspace}/state`;
   const state = await post(statePath, owner, { version: 4, serial: 1, lineage: 'zephyr-lineage', resources: [] });
   await post(`${statePath}/lock`, owner, { ID: 'zephyr-lock', Who: 'zephyr-owner' });
 
@@ -148,11 +147,14 @@ beforeAll(async () => {
     spareEmail: Object.fromEntries(PRINCIPALS.map((p, i) => [p, spares[i]!.email])) as Record<Principal, string>,
     login: { email: login.email, password: login.password },
     githubUrl: github.url,
-    workspace,
+    stateWorkspace,
     stateVersionId: state.json().id,
     webhookId: hook.id,
     webhookDeliveryId: webhookDeliveryId!,
     doomedWebhookId: doomedHook.id,
+    workspace: 'zephyr-ws',
+    doomedWorkspace: 'zephyr-ws-doomed',
+    runId: queued.id,
   };
 }, 300_000);
 

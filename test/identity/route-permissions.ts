@@ -68,13 +68,17 @@ export interface Fixture {
   login: { email: string; password: string };
   githubUrl: string;
   /** A workspace of A whose state is locked (lock `zephyr-lock`) until the matrix force-unlocks it last. */
-  workspace: string;
+  stateWorkspace: string;
   /** A state version of that workspace. */
   stateVersionId: string;
   /** A webhook of A with one delivery (of a test event), and a second webhook that the one allowed DELETE removes. */
   webhookId: string;
   webhookDeliveryId: string;
   doomedWebhookId: string;
+  /** A workspace of A, a second one the one allowed DELETE removes, and a finished run of the first. */
+  workspace: string;
+  doomedWorkspace: string;
+  runId: string;
 }
 
 export interface RouteCase {
@@ -109,13 +113,15 @@ const mod = (f: Fixture) => ({ namespace: f.namespace, name: f.module.name, syst
 const org = (f: Fixture) => ({ org: f.org });
 const team = (f: Fixture) => ({ org: f.org, team: f.team });
 const conn = (f: Fixture) => ({ id: f.connectionId });
-const ws = (f: Fixture) => ({ org: f.org, ws: f.workspace });
-const stateVersion = (f: Fixture) => ({ ...ws(f), id: f.stateVersionId });
+const stateWs = (f: Fixture) => ({ org: f.org, ws: f.stateWorkspace });
+const stateVersion = (f: Fixture) => ({ ...stateWs(f), id: f.stateVersionId });
 /** A valid state file: refused with 423 after the permission check, as the fixture's state stays locked. */
 const stateFile = () => ({ version: 4, serial: 1000, lineage: 'matrix-lineage', resources: [] });
 const STATE = '/api/v1/orgs/{org}/workspaces/{ws}/state';
 
 const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
+const wsp = (f: Fixture) => ({ org: f.org, ws: f.workspace });
+const run = (f: Fixture) => ({ id: f.runId });
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -224,6 +230,27 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
   // Webhooks are an admin's: members are refused, another organisation's are missing.
+  // Workspaces and runs: readers look, publishers upload and queue, admins manage; approvers per policy (publisher in development).
+  'GET /api/v1/orgs/{org}/workspaces': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/workspaces': { need: 'admin', params: org, body: (_f, p) => ({ name: `ws-${p.toLowerCase()}` }) },
+  'GET /api/v1/orgs/{org}/workspaces/{ws}': { need: 'reader', params: wsp },
+  'PATCH /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: wsp, body: () => ({ autoApply: false }) },
+  'DELETE /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), once: true },
+  'PUT /api/v1/orgs/{org}/workspaces/{ws}/variables': { need: 'admin', params: wsp, body: () => [{ key: 'region', value: 'eu-west-1', category: 'terraform' }] },
+  'POST /api/v1/orgs/{org}/workspaces/{ws}/configurations': { need: 'publisher', params: wsp, body: () => ({ raw: 'module', contentType: 'application/gzip' }) },
+  // A speculative plan of a workspace with no configuration is refused after the permission check.
+  'POST /api/v1/orgs/{org}/workspaces/{ws}/runs': { need: 'publisher', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), body: () => ({ operation: 'plan' }), allow: { status: 400, code: 'configuration_missing' } },
+  'GET /api/v1/orgs/{org}/workspaces/{ws}/runs': { need: 'reader', params: wsp },
+  'GET /api/v1/orgs/{org}/runs': { need: 'reader', params: org },
+  'GET /api/v1/orgs/{org}/run-policy': { need: 'reader', params: org },
+  'PUT /api/v1/orgs/{org}/run-policy': { need: 'admin', params: org, body: () => ({ requiredTags: [] }) },
+  'GET /api/v1/runs/{id}': { need: 'reader', params: run },
+  'POST /api/v1/runs/{id}/approve': { need: 'publisher', params: run, body: () => ({ comment: 'ok' }), allow: { status: 409, code: 'run_not_awaiting_approval' } },
+  'POST /api/v1/runs/{id}/discard': { need: 'publisher', params: run, body: () => ({}), allow: { status: 409, code: 'run_not_awaiting_approval' } },
+  'POST /api/v1/runs/{id}/cancel': { need: 'publisher', params: run, allow: { status: 409, code: 'run_finished' } },
+  'GET /api/v1/runs/{id}/logs': { need: 'reader', params: run },
+  'GET /api/v1/runs/{id}/logs/search': { need: 'reader', params: run },
+  'GET /api/v1/runs/{id}/logs/events': { need: 'reader', params: run },
   'GET /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org },
   'POST /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org, body: (f, p) => ({ url: `${f.githubUrl}/hooks/${p}`, events: ['webhook.test'] }) },
   'GET /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook },
@@ -238,13 +265,13 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/audit': { need: 'platform-admin', scope: 'global' },
   'GET /api/v1/audit/export': { need: 'platform-admin', scope: 'global', query: () => ({ format: 'csv' }) },
   // State content holds secrets: reading it takes the right to run; metadata and diffs (paths, no values) readers.
-  [`GET ${STATE}`]: { need: 'publisher', params: ws },
-  [`POST ${STATE}`]: { need: 'publisher', params: ws, body: stateFile, allow: { status: 423, code: 'state_locked' } },
-  [`GET ${STATE}/lock`]: { need: 'reader', params: ws },
-  [`POST ${STATE}/lock`]: { need: 'publisher', params: ws, body: (_, p) => ({ ID: `matrix-${p}` }), allow: { status: 423, code: 'state_locked' } },
+  [`GET ${STATE}`]: { need: 'publisher', params: stateWs },
+  [`POST ${STATE}`]: { need: 'publisher', params: stateWs, body: stateFile, allow: { status: 423, code: 'state_locked' } },
+  [`GET ${STATE}/lock`]: { need: 'reader', params: stateWs },
+  [`POST ${STATE}/lock`]: { need: 'publisher', params: stateWs, body: (_, p) => ({ ID: `matrix-${p}` }), allow: { status: 423, code: 'state_locked' } },
   // Force-unlock (an UNLOCK naming the holder's ID needs only `publisher`: test/e2e/state-backend.test.ts).
-  [`DELETE ${STATE}/lock`]: { need: 'admin', params: ws, query: () => ({ force: 'true' }), once: true },
-  [`GET ${STATE}/versions`]: { need: 'reader', params: ws },
+  [`DELETE ${STATE}/lock`]: { need: 'admin', params: stateWs, query: () => ({ force: 'true' }), once: true },
+  [`GET ${STATE}/versions`]: { need: 'reader', params: stateWs },
   [`GET ${STATE}/versions/{id}`]: { need: 'publisher', params: stateVersion },
   [`GET ${STATE}/versions/{id}/diff`]: { need: 'reader', params: stateVersion, query: (f) => ({ against: f.stateVersionId }) },
   [`POST ${STATE}/versions/{id}/restore`]: { need: 'admin', params: stateVersion, allow: { status: 423, code: 'state_locked' } },
