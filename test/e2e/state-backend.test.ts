@@ -215,7 +215,7 @@ describe('the http state backend with a real tofu', () => {
     // …and applying it writes above the restored serial.
     await ok(dir(), ['apply', '-auto-approve']);
     expect((await currentState()).serial).toBe(current.serial + 2);
-    const actions = (await platform.db('audit_log').where({ target: `${ORG}/infra` }).select('action')).map((r: { action: string }) => r.action);
+    const actions = (await platform.db('audit_log').where({ target: `${ORG}/infra` }).andWhereLike('action', 'state.%').select('action')).map((r: { action: string }) => r.action);
     expect(new Set(actions)).toEqual(new Set(['state.store', 'state.lock', 'state.unlock', 'state.force_unlock', 'state.restore']));
   });
 });
