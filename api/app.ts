@@ -26,6 +26,8 @@ import { healthRouter } from './routes/health/router';
 import { modulesRouter } from './routes/modules/router';
 import { providersRouter } from './routes/providers/router';
 import { searchRouter } from './routes/search/router';
+import { stateLockMethods } from './routes/state/lock-methods';
+import { stateRouter } from './routes/state/router';
 import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
 import { vcsConnectionsRouter } from './routes/vcs/connections-router';
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     return next();
   });
   app.use(errorHandler());
+  app.use(stateLockMethods());
   app.use(async (ctx, next) => {
     if (!KNOWN_METHODS.has(ctx.method)) {
       throw new DomainError('method_not_allowed', 'method_not_allowed', `${ctx.method} is not supported`);
@@ -105,5 +108,6 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     searchRouter(deps),
     vcsConnectionsRouter(deps),
     vcsWebhooksRouter(deps),
+    stateRouter(deps),
   ];
 }

@@ -17,6 +17,7 @@ import { startPlatform, type RunningPlatform } from './platform-process';
 import { baselineSummary, endpointReport, formatReport, writeReport, type BenchReport } from './report';
 import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
+import { measureStateBackend } from './state-backend';
 import { protocolTargets } from './targets';
 import { judgeEndpoint, judgeIdleMemory, judgeListingGrowth, judgePublish, judgeThroughput, THRESHOLDS } from './verdicts';
 
@@ -98,6 +99,8 @@ try {
   const publish = await measurePublishLatency(api, options.publishes);
   say(`publishing ${options.throughputVersions} versions from ${options.throughputClients} concurrent clients`);
   const throughput = await measurePublishThroughput(api, options.throughputVersions, options.throughputClients);
+  say('timing the http state backend: GET and POST of a ~1 MB state, one at a time, against the baseline');
+  const state = await measureStateBackend(platform, baseline.url);
   const afterLoadApiRssMiB = rssMiB(platformPid);
 
   const shutdown = await cleanUp();
@@ -130,6 +133,7 @@ try {
     listingGrowth,
     publish: publishVerdict,
     throughput: throughputVerdict,
+    state,
     memory,
     shutdown,
     pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass && throughputVerdict.pass && memory.pass,

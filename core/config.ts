@@ -50,6 +50,7 @@ const schema = z
     STRATA_MAX_PROVIDER_UPLOAD_BYTES: z.coerce.number().int().positive().default(2048 * MiB),
     STRATA_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(512 * MiB),
     STRATA_MAX_ARCHIVE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+    STRATA_MAX_STATE_BYTES: z.coerce.number().int().positive().default(32 * MiB),
     STRATA_BODY_MEMORY_BYTES: z.coerce.number().int().positive().default(64 * MiB),
     STRATA_UPLOAD_IDLE_SECONDS: z.coerce.number().positive().default(60),
     STRATA_STAGING_MAX_AGE_HOURS: z.coerce.number().positive().default(24),
@@ -187,6 +188,8 @@ export interface Config {
     maxProviderUploadBytes: number;
     maxUncompressedBytes: number;
     maxArchiveEntries: number;
+    /** Largest state file a workspace's http state backend accepts (one version). */
+    maxStateBytes: number;
     /** Bytes all in-flight buffered request bodies (JSON, webhooks) may hold together; past it the API answers 503. */
     bodyMemoryBytes: number;
     /** An upload that sends no byte for this long is cut with 408; there is no limit on its total duration. */
@@ -294,6 +297,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxProviderUploadBytes: e.STRATA_MAX_PROVIDER_UPLOAD_BYTES,
       maxUncompressedBytes: e.STRATA_MAX_UNCOMPRESSED_BYTES,
       maxArchiveEntries: e.STRATA_MAX_ARCHIVE_ENTRIES,
+      maxStateBytes: e.STRATA_MAX_STATE_BYTES,
       bodyMemoryBytes: e.STRATA_BODY_MEMORY_BYTES,
       uploadIdleSeconds: e.STRATA_UPLOAD_IDLE_SECONDS,
       stagingMaxAgeHours: e.STRATA_STAGING_MAX_AGE_HOURS,

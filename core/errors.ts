@@ -10,6 +10,7 @@ export const ErrorKinds = [
   'forbidden',
   'not_found',
   'conflict',
+  'locked',
   'too_large',
   'unsupported_media_type',
   'invalid_artifact',
@@ -64,6 +65,21 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string, code = 'conflict') {
     super('conflict', code, message);
+  }
+}
+
+/**
+ * A resource is locked by someone else (a workspace's state lock). `holder` describes the lock as its holder
+ * took it (Terraform's lock info: ID, Operation, Who, …); the API answers it beside the error, because the
+ * Terraform/OpenTofu http backend reads the holder's lock info from the body of a refusal.
+ */
+export class Locked extends DomainError {
+  constructor(
+    message: string,
+    readonly holder: Record<string, unknown>,
+    code = 'locked',
+  ) {
+    super('locked', code, message);
   }
 }
 

@@ -8,6 +8,8 @@ export const statusOfKind: Record<ErrorKind, number> = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  // WebDAV's Locked, which the Terraform/OpenTofu http state backend expects for a held lock.
+  locked: 423,
   too_large: 413,
   unsupported_media_type: 415,
   invalid_artifact: 422,

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { ZodError } from 'zod';
-import { DomainError, RateLimited, Unavailable, asUnavailable } from '../../core/errors';
+import { DomainError, Locked, RateLimited, Unavailable, asUnavailable } from '../../core/errors';
 import { isUniqueViolation } from '../../core/db/knex';
 import type { AppState } from '../deps';
 import { statusOfKind } from './error-status';
@@ -30,7 +30,9 @@ export function errorHandler(): Middleware<AppState> {
         ctx.status = statusOfKind[err.kind];
         if (err.kind === 'unavailable') ctx.set('Retry-After', String(err instanceof Unavailable ? err.retryAfterSeconds : 5));
         if (err instanceof RateLimited) ctx.set('Retry-After', String(err.retryAfterSeconds));
-        ctx.body = { error: { code: err.code, message: err.message } };
+        const error = { code: err.code, message: err.message };
+        // The holder's lock info at the top level (what the http state backend reads), the error beside it.
+        ctx.body = err instanceof Locked ? { ...err.holder, error } : { error };
       } else if (err instanceof ZodError) {
         ctx.status = 400;
         ctx.body = {

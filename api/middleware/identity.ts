@@ -9,11 +9,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const ANONYMOUS = Object.freeze({ principal: { kind: 'anonymous' as const }, access: ANONYMOUS_ACCESS });
 
 /**
- * Sets `ctx.state.identity` for every request: from `Authorization: Bearer <token>` (API and CLI), else from the
- * session cookie (dashboard), else anonymous. A bearer token that does not work is a 401 even on public routes
+ * Sets `ctx.state.identity` for every request: from `Authorization: Bearer <token>` (API and CLI), or an API token
+ * as the password of `Authorization: Basic` (the http state backend; any username), else from the session cookie
+ * (dashboard), else anonymous. A bearer token that does not work is a 401 even on public routes
  * (a client that sent one expects to be someone). Cookie-authenticated mutations must come from our own origin
- * and carry the session's CSRF token in `X-CSRF-Token`. Other `Authorization` schemes (a webhook's basic auth)
- * are left to their routes.
+ * and carry the session's CSRF token in `X-CSRF-Token`. Other `Authorization` schemes, and basic auth whose
+ * password is not a token (a webhook's), are left to their routes.
  */
 export function identify(deps: Pick<AppDeps, 'identity' | 'config'>): Middleware<AppState> {
   const ownOrigin = new URL(deps.config.publicUrl).origin;
@@ -24,6 +25,14 @@ export function identify(deps: Pick<AppDeps, 'identity' | 'config'>): Middleware
       const identity = await deps.identity.resolveToken(bearer[1]!);
       if (!identity) throw new Unauthorized('the API token is unknown, expired or has been revoked', 'invalid_token');
       ctx.state.identity = identity;
+      return next();
+    }
+    const basic = basicPassword(ctx.get('authorization'));
+    if (basic) {
+      // The Terraform/OpenTofu http state backend sends an API token as the basic-auth password. Basic is also
+      // some webhooks' own scheme: a password that is no token leaves the request anonymous for its route to judge.
+      const identity = await deps.identity.resolveToken(basic);
+      if (identity) ctx.state.identity = identity;
       return next();
     }
     const cookie = ctx.cookies.get(SESSION_COOKIE);
@@ -45,4 +54,14 @@ export function identify(deps: Pick<AppDeps, 'identity' | 'config'>): Middleware
     ctx.state.identity = identity;
     return next();
   };
+}
+
+/** The password of `Authorization: Basic base64(user:password)`, when there is one. */
+function basicPassword(header: string): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=_-]+)$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon === -1 ? '' : decoded.slice(colon + 1);
+  return password || null;
 }

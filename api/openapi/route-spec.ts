@@ -19,7 +19,10 @@ export interface RouteSpec {
   query?: z.ZodObject;
   /** Accepted request bodies by media type; any other Content-Type is answered 415 `unsupported_media_type`. */
   body?: Record<string, z.ZodType>;
-  /** Success statuses with their body (`null`: no body), and `{ mediaType, schema }` for non-JSON answers. */
+  /**
+   * Success statuses with their body (`null`: no body), and `{ mediaType, schema }` for non-JSON answers; also a
+   * refusal whose body carries more than the error (a held state lock's 423).
+   */
   responses: Record<number, { description: string; schema: z.ZodType | null; mediaType?: string }>;
   /** Error statuses; every one answers `{ "error": { "code", "message" } }`. */
   errors: number[];

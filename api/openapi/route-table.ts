@@ -38,6 +38,7 @@ import { runsRoutes } from './runs-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
+import { stateRoutes } from './state-routes';
 import { workloadIdentityRoutes } from './workload-identity-routes';
 import * as protocol from './protocol-shapes';
 import {
@@ -392,4 +393,5 @@ export const routeTable: readonly RouteSpec[] = [
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,
+  ...stateRoutes,
 ];

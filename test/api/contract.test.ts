@@ -12,6 +12,7 @@ import { liveness, readiness } from '../../api/routes/health/shapes';
 import { moduleDetail, modulePage, modulePublished, moduleVersion } from '../../api/routes/modules/shapes';
 import { providerDetail, providerPage } from '../../api/routes/providers/shapes';
 import { catalogPage } from '../../api/routes/search/shapes';
+import { lockInfo, stateDiff, stateLocked, stateLockStatus, stateVersion, stateVersionPage } from '../../api/routes/state/shapes';
 import { downloadSeries } from '../../api/routes/stats/shapes';
 import { apiTokenList, createdToken } from '../../api/routes/tokens/shapes';
 import { vcsConnectionList } from '../../api/routes/vcs/shapes';
@@ -112,6 +113,22 @@ describe('responses match their declared shapes', () => {
     conforms(liveness, await call('/healthz', { token: null }), 200);
     conforms(readiness, await call('/readyz', { token: null }), 200);
     conforms(errorBody, await call('/api/v1/modules/acme/nothing/aws', { token: null }), 404);
+  });
+
+  it('state versions, lock, diff and restore', async () => {
+    const base = '/api/v1/orgs/default/workspaces/media-ws/state';
+    const json = { 'content-type': 'application/json' };
+    const write = (serial: number) => call(base, { method: 'POST', headers: json, body: JSON.stringify({ version: 4, serial, lineage: 'contract', resources: [] }) });
+    const first = await write(1);
+    conforms(stateVersion, first, 201);
+    conforms(stateVersion, await write(2), 201);
+    conforms(stateVersionPage, await call(`${base}/versions`), 200);
+    conforms(stateDiff, await call(`${base}/versions/${first.json().id}/diff?against=${first.json().id}`), 200);
+    conforms(stateVersion, await call(`${base}/versions/${first.json().id}/restore`, { method: 'POST' }), 201);
+    conforms(lockInfo, await call(`${base}/lock`, { method: 'POST', headers: json, body: JSON.stringify({ ID: 'contract-lock', Who: 'me' }) }), 200);
+    conforms(stateLockStatus, await call(`${base}/lock`), 200);
+    conforms(stateLocked, await call(`${base}/lock`, { method: 'POST', headers: json, body: JSON.stringify({ ID: 'another-lock' }) }), 423);
+    conforms(stateLockStatus, await call(`${base}/lock?force=true`, { method: 'DELETE' }), 200);
   });
 
   it('serves the OpenAPI document (generated on first request) listing every route of the table', async () => {

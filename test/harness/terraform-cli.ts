@@ -24,6 +24,8 @@ export async function runTerraformCli(input: {
   caFile: string | null;
   home?: string;
   timeoutMs?: number;
+  /** More environment (TF_HTTP_PASSWORD for the http state backend, …). */
+  env?: Record<string, string>;
 }): Promise<CliRun> {
   const configFile = join(input.cwd, '.cli.tfrc');
   if (input.cliConfig !== null) await writeFile(configFile, input.cliConfig);
@@ -40,6 +42,7 @@ export async function runTerraformCli(input: {
         TF_INPUT: '0',
         CHECKPOINT_DISABLE: '1',
         ...(input.caFile ? { SSL_CERT_FILE: input.caFile } : {}),
+        ...input.env,
       },
     });
     return { code: 0, stdout, stderr };

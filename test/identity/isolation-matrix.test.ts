@@ -123,6 +123,12 @@ beforeAll(async () => {
   }
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
+  // A workspace of A with a state version, locked (the lock routes' refusals come after the permission check).
+  const stateWorkspace = 'zephyr-state';
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: stateWorkspace });
+  const statePath = `/api/v1/orgs/${org}/workspaces/${stateWorkspace}/state`;
+  const state = await post(statePath, owner, { version: 4, serial: 1, lineage: 'zephyr-lineage', resources: [] });
+  await post(`${statePath}/lock`, owner, { ID: 'zephyr-lock', Who: 'zephyr-owner' });
 
   fixture = {
     org,
@@ -141,6 +147,8 @@ beforeAll(async () => {
     spareEmail: Object.fromEntries(PRINCIPALS.map((p, i) => [p, spares[i]!.email])) as Record<Principal, string>,
     login: { email: login.email, password: login.password },
     githubUrl: github.url,
+    stateWorkspace,
+    stateVersionId: state.json().id,
     webhookId: hook.id,
     webhookDeliveryId: webhookDeliveryId!,
     doomedWebhookId: doomedHook.id,

@@ -67,6 +67,10 @@ export interface Fixture {
   /** A user that the login route signs in. */
   login: { email: string; password: string };
   githubUrl: string;
+  /** A workspace of A whose state is locked (lock `zephyr-lock`) until the matrix force-unlocks it last. */
+  stateWorkspace: string;
+  /** A state version of that workspace. */
+  stateVersionId: string;
   /** A webhook of A with one delivery (of a test event), and a second webhook that the one allowed DELETE removes. */
   webhookId: string;
   webhookDeliveryId: string;
@@ -109,6 +113,12 @@ const mod = (f: Fixture) => ({ namespace: f.namespace, name: f.module.name, syst
 const org = (f: Fixture) => ({ org: f.org });
 const team = (f: Fixture) => ({ org: f.org, team: f.team });
 const conn = (f: Fixture) => ({ id: f.connectionId });
+const stateWs = (f: Fixture) => ({ org: f.org, ws: f.stateWorkspace });
+const stateVersion = (f: Fixture) => ({ ...stateWs(f), id: f.stateVersionId });
+/** A valid state file: refused with 423 after the permission check, as the fixture's state stays locked. */
+const stateFile = () => ({ version: 4, serial: 1000, lineage: 'matrix-lineage', resources: [] });
+const STATE = '/api/v1/orgs/{org}/workspaces/{ws}/state';
+
 const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
 const wsp = (f: Fixture) => ({ org: f.org, ws: f.workspace });
 const run = (f: Fixture) => ({ id: f.runId });
@@ -254,6 +264,18 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/orgs/{org}/audit/export': { need: 'admin', params: org, query: () => ({ format: 'ndjson' }) },
   'GET /api/v1/audit': { need: 'platform-admin', scope: 'global' },
   'GET /api/v1/audit/export': { need: 'platform-admin', scope: 'global', query: () => ({ format: 'csv' }) },
+  // State content holds secrets: reading it takes the right to run; metadata and diffs (paths, no values) readers.
+  [`GET ${STATE}`]: { need: 'publisher', params: stateWs },
+  [`POST ${STATE}`]: { need: 'publisher', params: stateWs, body: stateFile, allow: { status: 423, code: 'state_locked' } },
+  [`GET ${STATE}/lock`]: { need: 'reader', params: stateWs },
+  [`POST ${STATE}/lock`]: { need: 'publisher', params: stateWs, body: (_, p) => ({ ID: `matrix-${p}` }), allow: { status: 423, code: 'state_locked' } },
+  // Force-unlock (an UNLOCK naming the holder's ID needs only `publisher`: test/e2e/state-backend.test.ts).
+  [`DELETE ${STATE}/lock`]: { need: 'admin', params: stateWs, query: () => ({ force: 'true' }), once: true },
+  [`GET ${STATE}/versions`]: { need: 'reader', params: stateWs },
+  [`GET ${STATE}/versions/{id}`]: { need: 'publisher', params: stateVersion },
+  [`GET ${STATE}/versions/{id}/diff`]: { need: 'reader', params: stateVersion, query: (f) => ({ against: f.stateVersionId }) },
+  [`POST ${STATE}/versions/{id}/restore`]: { need: 'admin', params: stateVersion, allow: { status: 423, code: 'state_locked' } },
+
   'POST /api/v1/auth/password-reset': { need: 'public', exempt: 'answers 202 to everyone by design (no enumeration), rate limited per address: test/identity/account-flows.test.ts' },
   'POST /api/v1/auth/password-reset/confirm': { need: 'public', exempt: 'authenticated by the single-use reset token (test/identity/account-flows.test.ts)' },
   'POST /api/v1/auth/verify-email': { need: 'public', exempt: 'authenticated by the single-use verification token (test/identity/account-flows.test.ts)' },
