@@ -3,6 +3,8 @@ import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
+import { createCredentialActivities } from './credentials/credential-activities';
+import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
@@ -13,6 +15,8 @@ export interface ActivityDeps {
   limits: ExtractLimits;
   /** Opens stored VCS secrets and applies the network policy; without it, VCS activities fail permanently. */
   vcs?: VcsRuntime;
+  /** Opens stored cloud credentials and applies the network policy; defaults to the VCS runtime (the same key and policy). */
+  credentials?: CredentialRuntime;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -22,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
+    ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
   };
 }
 

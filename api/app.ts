@@ -25,6 +25,7 @@ import { providersRouter } from './routes/providers/router';
 import { searchRouter } from './routes/search/router';
 import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
+import { credentialsRouter } from './routes/credentials/router';
 import { vcsConnectionsRouter } from './routes/vcs/connections-router';
 import { vcsLinksRouter } from './routes/vcs/links-router';
 import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
@@ -96,6 +97,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     activityRouter(deps),
     searchRouter(deps),
     vcsConnectionsRouter(deps),
+    credentialsRouter(deps),
     vcsWebhooksRouter(deps),
   ];
 }

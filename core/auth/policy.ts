@@ -46,7 +46,11 @@ export type Action =
   /** Make or remove owners, delete the organisation. */
   | 'org.own'
   /** Users and organisations of the whole platform. */
-  | 'platform.admin';
+  | 'platform.admin'
+  /** See the organisation's cloud credentials: names, kinds, status, identity (never a secret). */
+  | 'credential.read'
+  /** Create, rotate, check and delete the organisation's cloud credentials. */
+  | 'credential.manage';
 
 export interface Resource {
   orgId?: string;
@@ -82,6 +86,10 @@ export function can(access: Access, action: Action, resource: Resource = {}): bo
       return atLeast(effectiveRole(access, resource), 'admin');
     case 'org.own':
       return atLeast(effectiveRole(access, resource), 'owner');
+    case 'credential.read':
+      return atLeast(effectiveRole(access, resource), 'reader');
+    case 'credential.manage':
+      return atLeast(effectiveRole(access, resource), 'admin');
   }
 }
 
