@@ -100,6 +100,8 @@ beforeAll(async () => {
   const gpg = await post('/api/v1/namespaces/zephyr-vault/gpg-keys', owner, { asciiArmor: key.publicArmored });
   const connection = await post('/api/v1/vcs/connections', owner, { kind: 'github', name: 'zephyr-gh', organization: org, baseUrl: github.url, token: 'ghp_matrix' });
   await post('/api/v1/modules/zephyr-vault/demo/aws/vcs', owner, { connectionId: connection.json().id, repository: 'zephyr/infra' });
+  const credential = await post(`/api/v1/orgs/${org}/credentials`, owner, { name: 'zephyr-hcloud', kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: github.url } });
+  await post('/api/v1/orgs/other-corp/credentials', tokens.outsider!, { name: 'other-hcloud', kind: 'hetzner', secret: { token: 'other' }, settings: { endpoint: github.url } });
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
 
@@ -120,6 +122,7 @@ beforeAll(async () => {
     spareEmail: Object.fromEntries(PRINCIPALS.map((p, i) => [p, spares[i]!.email])) as Record<Principal, string>,
     login: { email: login.email, password: login.password },
     githubUrl: github.url,
+    credentialId: credential.json().id,
   };
 }, 300_000);
 

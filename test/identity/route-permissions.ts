@@ -67,6 +67,8 @@ export interface Fixture {
   /** A user that the login route signs in. */
   login: { email: string; password: string };
   githubUrl: string;
+  /** A cloud credential of A. */
+  credentialId: string;
 }
 
 export interface RouteCase {
@@ -101,6 +103,7 @@ const mod = (f: Fixture) => ({ namespace: f.namespace, name: f.module.name, syst
 const org = (f: Fixture) => ({ org: f.org });
 const team = (f: Fixture) => ({ org: f.org, team: f.team });
 const conn = (f: Fixture) => ({ id: f.connectionId });
+const cred = (f: Fixture) => ({ org: f.org, id: f.credentialId });
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -205,6 +208,14 @@ export const routePermissions: Record<string, RouteCase> = {
   'POST /api/v1/modules/{namespace}/{name}/{system}/vcs/sync': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
+
+  // Cloud credentials: the organisation's members see them (never a secret), its admins change them.
+  'GET /api/v1/orgs/{org}/credentials': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/credentials': { need: 'admin', params: org, body: (f, p) => ({ name: `matrix-${p}`, kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: f.githubUrl } }) },
+  'GET /api/v1/orgs/{org}/credentials/{id}': { need: 'reader', params: cred },
+  'PUT /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, body: () => ({ secret: { token: 'matrix-rotated' } }) },
+  'DELETE /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, once: true },
+  'POST /api/v1/orgs/{org}/credentials/{id}/check': { need: 'admin', params: cred },
 
   'GET /api/v1/orgs/{org}/audit': { need: 'admin', params: org },
   'GET /api/v1/orgs/{org}/audit/export': { need: 'admin', params: org, query: () => ({ format: 'ndjson' }) },
