@@ -54,7 +54,7 @@ async function verdictOf(deps: CredentialDeps, opened: Opened): Promise<ProbeVer
   } catch (err) {
     // A name that does not resolve now may resolve later: retried, like any network error.
     if (err instanceof Invalid && err.code !== 'credential_endpoint_unresolvable') return { status: 'invalid', reason: err.message };
-    if (err instanceof CloudUnreachable || err instanceof DomainError) throw new Error(err.message);
+    if (err instanceof CloudUnreachable || err instanceof DomainError) throw new Error(err.message, { cause: err });
     throw err;
   }
 }
@@ -161,7 +161,7 @@ async function runSecret(kind: CredentialKind, secret: CredentialSecret, setting
     try {
       refusal = awsRefusal(err);
     } catch (unreachable) {
-      throw new Error((unreachable as Error).message);
+      throw new Error((unreachable as Error).message, { cause: unreachable });
     }
     throw new Invalid(`the role ${settings.roleArn} could not be assumed: ${refusal.reason}`, 'credential_invalid');
   } finally {

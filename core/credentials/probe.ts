@@ -120,13 +120,11 @@ class CloudHttp {
     }
     const text = await res.text();
     if (res.status >= 500 || res.status === 429) throw new CloudUnreachable(`${what} answered ${res.status}; retrying later`);
-    let body: unknown = null;
     try {
-      body = text ? JSON.parse(text) : null;
+      return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
     } catch {
-      body = text.slice(0, 300);
+      return { status: res.status, body: text.slice(0, 300) };
     }
-    return { status: res.status, body };
   }
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunCredentialEnv, type CredentialCheckResult } from '../../activities/credentials/credential-check';
 import { resolveSecretBox } from '../../core/crypto/master-key';
+import type { CloudCredential } from '../../api/routes/credentials/shapes';
 import { checkAllCredentials } from '../../workflows/credentials/check-all-credentials';
 import { clientFor } from '../harness/http';
 import { createIamUserWithKey, startMoto, type MotoServer } from '../harness/moto';
@@ -44,7 +45,7 @@ async function create(body: unknown, token = admin, org = 'acme') {
 }
 
 /** Creates a credential and waits for the check that saving started; returns the credential as the API shows it. */
-async function createChecked(body: unknown): Promise<{ id: string; workflowId: string; view: Record<string, any> }> {
+async function createChecked(body: unknown): Promise<{ id: string; workflowId: string; view: CloudCredential }> {
   const res = await create(body);
   expect(res.status, res.body.toString()).toBe(201);
   const created = res.json();
