@@ -1,12 +1,14 @@
 import type { Db } from '../core/db/knex';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
+import type { RunRuntime } from '../core/runs/runtime';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
 import { createCredentialActivities } from './credentials/credential-activities';
 import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
 import { createProviderActivities } from './providers/provider-activities';
+import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
 export interface ActivityDeps {
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   vcs?: VcsRuntime;
   /** Opens stored cloud credentials and applies the network policy; defaults to the VCS runtime (the same key and policy). */
   credentials?: CredentialRuntime;
+  /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
+  runs?: RunRuntime;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -27,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
+    ...createRunActivities(deps),
   };
 }
 

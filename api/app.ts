@@ -31,6 +31,7 @@ import { vcsLinksRouter } from './routes/vcs/links-router';
 import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
 import { webUi } from './routes/web/router';
 import { workflowsRouter } from './routes/workflows/router';
+import { workloadIdentityRouter } from './routes/workload-identity/router';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 export function apiRouters(deps: AppDeps): Router<AppState>[] {
   return [
     healthRouter(deps),
+    workloadIdentityRouter(deps),
     // Before modulesRouter: `…/:system/downloads` would otherwise be read as a version.
     statsRouter(deps),
     // Before modulesRouter too: `…/:system/vcs` would otherwise be read as a version.

@@ -77,6 +77,13 @@ const schema = z
     STRATA_UPLOAD_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
     STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
     STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+    STRATA_TOFU_BIN: z.string().min(1).optional(),
+    STRATA_TERRAFORM_BIN: z.string().min(1).optional(),
+    STRATA_ENGINE_CA_FILE: z.string().min(1).optional(),
+    STRATA_MAX_CONFIGURATION_BYTES: z.coerce.number().int().positive().default(50 * MiB),
+    STRATA_RUN_REMINDER_HOURS: z.coerce.number().positive().default(24),
+    STRATA_WORKLOAD_KEY_ROTATION_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
+    STRATA_WORKLOAD_TOKEN_MINUTES: z.coerce.number().int().min(5).max(720).default(60),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -170,6 +177,16 @@ export interface Config {
   };
   storage: StorageConfig;
   signedUrlTtlSeconds: number;
+  runs: {
+    /** Engine binaries: null means `tofu` / `terraform` on PATH. */
+    tofuBin: string | null;
+    terraformBin: string | null;
+    /** A CA bundle the engines trust when they call Strata (SSL_CERT_FILE), for a private CA. */
+    caFile: string | null;
+    maxConfigurationBytes: number;
+    /** How often a run waiting for approval reminds its approvers. */
+    reminderHours: number;
+  };
   limits: {
     maxModuleUploadBytes: number;
     maxProviderUploadBytes: number;
@@ -222,6 +239,16 @@ export interface Config {
     /** Password-reset requests per email address (and five times as many per client IP). */
     passwordReset: RateLimit;
   };
+  /**
+   * Strata as an OpenID Connect issuer of short-lived ID tokens for run phases, which clouds exchange for
+   * temporary credentials (core/workload-identity).
+   */
+  workloadIdentity: {
+    /** A new signing key takes over this long after the current one was made… */
+    keyRotationSeconds: number;
+    /** …and the old one stays published until the last token it signed (valid this long) has expired. */
+    tokenLifetimeSeconds: number;
+  };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -261,6 +288,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     storage: storageConfig(e, dataDir),
     signedUrlTtlSeconds: e.STRATA_SIGNED_URL_TTL_SECONDS,
+    runs: {
+      tofuBin: e.STRATA_TOFU_BIN ?? null,
+      terraformBin: e.STRATA_TERRAFORM_BIN ?? null,
+      caFile: e.STRATA_ENGINE_CA_FILE ? resolve(e.STRATA_ENGINE_CA_FILE) : null,
+      maxConfigurationBytes: e.STRATA_MAX_CONFIGURATION_BYTES,
+      reminderHours: e.STRATA_RUN_REMINDER_HOURS,
+    },
     limits: {
       maxModuleUploadBytes: e.STRATA_MAX_MODULE_UPLOAD_BYTES,
       maxProviderUploadBytes: e.STRATA_MAX_PROVIDER_UPLOAD_BYTES,
@@ -286,6 +320,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tokenCreate: { limit: e.STRATA_TOKEN_CREATE_LIMIT, windowSeconds: e.STRATA_TOKEN_CREATE_WINDOW_MINUTES * 60 },
       upload: { limit: e.STRATA_UPLOAD_LIMIT, windowSeconds: e.STRATA_UPLOAD_WINDOW_MINUTES * 60 },
       passwordReset: { limit: e.STRATA_PASSWORD_RESET_LIMIT, windowSeconds: e.STRATA_PASSWORD_RESET_WINDOW_MINUTES * 60 },
+    },
+    workloadIdentity: {
+      keyRotationSeconds: e.STRATA_WORKLOAD_KEY_ROTATION_HOURS * 3600,
+      tokenLifetimeSeconds: e.STRATA_WORKLOAD_TOKEN_MINUTES * 60,
     },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -37,7 +37,7 @@ export async function up(knex: Knex): Promise<void> {
 
   // Which workspaces use which credentials: a run gets the environment of its workspace's credentials.
   await knex.schema.createTable('workspace_credentials', (t) => {
-    t.uuid('workspace_id').notNullable();
+    t.uuid('workspace_id').notNullable().references('workspaces.id').onDelete('CASCADE');
     t.uuid('credential_id').notNullable().references('cloud_credentials.id').onDelete('RESTRICT');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['workspace_id', 'credential_id']);

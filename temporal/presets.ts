@@ -1,8 +1,10 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 
 /** Named retry and timeout presets: workflows pick one, never literals. Kept free of Node APIs (workflows import it). */
-export const retry: Record<'standard' | 'cloud', RetryPolicy> = {
+export const retry: Record<'standard' | 'stateLock' | 'cloud', RetryPolicy> = {
   standard: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+  /** Waiting for a state lock someone else holds (a user's own CLI run): about ten minutes, then give up. */
+  stateLock: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 25 },
   /** A cloud's identity API that does not answer: retried with backoff for about a quarter of an hour. */
   cloud: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
 };
@@ -14,6 +16,12 @@ export const activityPresets = {
   cloudCheck: { startToCloseTimeout: '1m', retry: retry.cloud },
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
+  /**
+   * One engine phase (init + plan, or init + apply). Heartbeats every few seconds while the engine runs, so a lost
+   * worker is noticed within the heartbeat timeout. Apply guards itself: a second attempt never applies again.
+   */
+  engine: { startToCloseTimeout: '4h', heartbeatTimeout: '20s', retry: { ...retry.standard, maximumAttempts: 3 } },
+  stateLock: { startToCloseTimeout: '30s', retry: retry.stateLock },
 } satisfies Record<string, ActivityOptions>;
 
 /**

@@ -8,8 +8,9 @@ export const StrataKind = defineSearchAttributeKey('StrataKind', SearchAttribute
 export const StrataOrg = defineSearchAttributeKey('StrataOrg', SearchAttributeType.KEYWORD);
 export const StrataArtifact = defineSearchAttributeKey('StrataArtifact', SearchAttributeType.KEYWORD);
 export const StrataVersion = defineSearchAttributeKey('StrataVersion', SearchAttributeType.KEYWORD);
+export const StrataWorkspace = defineSearchAttributeKey('StrataWorkspace', SearchAttributeType.KEYWORD);
 
-export const strataSearchAttributes = [StrataKind, StrataOrg, StrataArtifact, StrataVersion];
+export const strataSearchAttributes = [StrataKind, StrataOrg, StrataArtifact, StrataVersion, StrataWorkspace];
 
 /** The StrataKind/StrataOrg/StrataArtifact/StrataVersion attributes of one workflow, typed for `typedSearchAttributes`. */
 export function strataAttributes(input: { kind: string; artifact?: string; version?: string; org?: string }): SearchAttributePair[] {

@@ -37,6 +37,7 @@ import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
+import { workloadIdentityRoutes } from './workload-identity-routes';
 import * as protocol from './protocol-shapes';
 import {
   binary,
@@ -377,6 +378,7 @@ const webhookRoutes: RouteSpec[] = [
 export const routeTable: readonly RouteSpec[] = [
   ...protocolRoutes,
   ...healthRoutes,
+  ...workloadIdentityRoutes,
   ...catalogRoutes,
   ...accessRoutes,
   ...identityRoutes,

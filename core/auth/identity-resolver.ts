@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/knex';
 import { rolesOfUser } from '../db/repos/organizations';
+import { findRunScope } from '../db/repos/runs';
 import { findLiveSession, touchSessions } from '../db/repos/sessions';
 import { findUsableTokenByHash, touchTokens } from '../db/repos/tokens';
 import { findUserById } from '../db/repos/users';
@@ -124,7 +125,9 @@ export class IdentityResolver {
     let identity: Identity | null = null;
     if (row) {
       const scopes = narrowScopes(row.scopes);
-      identity = row.user_id
+      identity = row.run_id
+        ? await this.runIdentity(row.run_id, row.id)
+        : row.user_id
         ? await this.userIdentity(row.user_id, scopes, { via: 'token', tokenId: row.id })
         : {
             principal: { kind: 'service', tokenId: row.id, tokenName: row.name, bootstrap: row.bootstrap },
@@ -137,6 +140,16 @@ export class IdentityResolver {
     }
     if (this.store(key, identity, generation)) this.rememberTokenKey(token, key);
     return identity;
+  }
+
+  /** A run phase's token: reader of the run's organisation (private modules and providers), nothing more. */
+  private async runIdentity(runId: string, tokenId: string): Promise<Identity | null> {
+    const run = await findRunScope(this.db, runId);
+    if (!run) return null;
+    return {
+      principal: { kind: 'run', runId, workspaceId: run.workspace_id, orgId: run.org_id, tokenId },
+      access: { platformAdmin: false, orgRoles: { [run.org_id]: 'reader' }, namespaceRoles: {}, scopes: ['read'] },
+    };
   }
 
   private async userIdentity(

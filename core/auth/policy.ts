@@ -50,7 +50,13 @@ export type Action =
   /** See the organisation's cloud credentials: names, kinds, status, identity (never a secret). */
   | 'credential.read'
   /** Create, rotate, check and delete the organisation's cloud credentials. */
-  | 'credential.manage';
+  | 'credential.manage'
+  /** See an organisation's workspaces, their runs, logs and state versions. */
+  | 'workspace.read'
+  /** Upload configurations, queue plan/apply/destroy runs, cancel and discard them, read and write state. */
+  | 'workspace.run'
+  /** Create and delete workspaces, change variables, settings and the run policy, force-unlock state. */
+  | 'workspace.manage';
 
 export interface Resource {
   orgId?: string;
@@ -89,6 +95,12 @@ export function can(access: Access, action: Action, resource: Resource = {}): bo
     case 'credential.read':
       return atLeast(effectiveRole(access, resource), 'reader');
     case 'credential.manage':
+      return atLeast(effectiveRole(access, resource), 'admin');
+    case 'workspace.read':
+      return atLeast(effectiveRole(access, resource), 'reader');
+    case 'workspace.run':
+      return atLeast(effectiveRole(access, resource), 'publisher');
+    case 'workspace.manage':
       return atLeast(effectiveRole(access, resource), 'admin');
   }
 }

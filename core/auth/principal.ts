@@ -14,7 +14,12 @@ export type Principal =
   /** A token that belongs to no user: the bootstrap admin token and the admin tokens made with it. */
   | { kind: 'service'; tokenId: string; tokenName: string; bootstrap: boolean }
   /** Workflows and schedules. */
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: string }
+  /**
+   * One phase of one run, through the short-lived token the run's engine uses: it reads its organisation's
+   * registry and writes its own workspace's state while the run holds the lock. Nothing else.
+   */
+  | { kind: 'run'; runId: string; workspaceId: string; orgId: string; tokenId: string };
 
 export interface Identity {
   principal: Principal;
@@ -32,6 +37,8 @@ export function actorOf(p: Principal): { actorType: 'user' | 'token' | 'system' 
       return { actorType: 'token', actorId: p.tokenId, actorLabel: p.tokenName };
     case 'system':
       return { actorType: 'system', actorId: null, actorLabel: p.name };
+    case 'run':
+      return { actorType: 'system', actorId: p.runId, actorLabel: `run ${p.runId}` };
   }
 }
 

@@ -28,9 +28,14 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) 
 export function spawnBoundChild(
   command: string,
   args: string[],
-  options: { deathSignal: NodeJS.Signals; runAs?: string | null; env?: NodeJS.ProcessEnv; stdio?: SpawnOptions['stdio'] },
+  options: { deathSignal: NodeJS.Signals; runAs?: string | null; env?: NodeJS.ProcessEnv; stdio?: SpawnOptions['stdio']; cwd?: string },
 ): ChildProcess {
-  const spawnOptions: SpawnOptions = { env: options.env ?? childEnvironment({}), stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'], detached: true };
+  const spawnOptions: SpawnOptions = {
+    env: options.env ?? childEnvironment({}),
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  };
   if (!SETPRIV) return spawn(command, args, spawnOptions);
   const user = options.runAs ? [`--reuid=${options.runAs}`, `--regid=${options.runAs}`, '--init-groups'] : [];
   return spawn(SETPRIV, [...user, `--pdeathsig=${options.deathSignal.replace(/^SIG/, '')}`, '--', command, ...args], spawnOptions);

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunCredentialEnv, type CredentialCheckResult } from '../../activities/credentials/credential-check';
 import { resolveSecretBox } from '../../core/crypto/master-key';
+import { bindWorkspaceCredential } from '../../core/db/repos/workspace-credentials';
+import { insertWorkspace } from '../../core/db/repos/workspaces';
 import type { CloudCredential } from '../../api/routes/credentials/shapes';
 import { checkAllCredentials } from '../../workflows/credentials/check-all-credentials';
 import { clientFor } from '../harness/http';
-import { createIamUserWithKey, startMoto, type MotoServer } from '../harness/moto';
+import { startMoto, type MotoServer } from '../harness/moto';
 import { startPlatform, type Platform } from '../harness/platform';
 import { addMember, createOrg, createUser, json, signIn, userToken } from '../identity/session-helpers';
 import { startCloudStandIns, type CloudStandIns } from './cloud-stand-ins';
@@ -22,8 +24,9 @@ let outsider: string;
 
 beforeAll(async () => {
   // The stand-ins and moto listen on loopback: this platform allows private networks (the bad-input suite does not).
-  [platform, moto, clouds] = await Promise.all([startPlatform({ env: { STRATA_ALLOW_PRIVATE_NETWORKS: 'true' } }), startMoto({ unauthenticatedRequests: 2 }), startCloudStandIns()]);
-  awsKey = await createIamUserWithKey(moto, 'deployer');
+  [platform, moto, clouds] = await Promise.all([startPlatform({ env: { STRATA_ALLOW_PRIVATE_NETWORKS: 'true' } }), startMoto({ authenticated: true }), startCloudStandIns()]);
+  const user = await moto.createUser('deployer');
+  awsKey = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
   call = clientFor(platform);
   const [alice, bob, eve] = await Promise.all(['alice@acme.test', 'bob@acme.test', 'eve@other.test'].map((e) => createUser(call, e)));
   admin = await userToken(call, await signIn(call, alice!.email, alice!.password));
@@ -68,8 +71,8 @@ const events = (credentialId: string) => platform.db('notification_events').wher
 
 describe('AWS against a real STS (moto, signatures checked)', () => {
   it('a working key is valid with the account and ARN moto reports, and no secret is in the history or the table', async () => {
-    const { id, workflowId, view } = await createChecked({ name: 'aws-prod', kind: 'aws', secret: awsKey, settings: { region: 'eu-west-1', endpoint: moto.url } });
-    expect(view).toMatchObject({ id, name: 'aws-prod', kind: 'aws', status: 'valid', settings: { region: 'eu-west-1', endpoint: moto.url }, version: 1, workspaces: [] });
+    const { id, workflowId, view } = await createChecked({ name: 'aws-prod', kind: 'aws', secret: awsKey, settings: { region: 'eu-west-1', endpoint: moto.endpoint } });
+    expect(view).toMatchObject({ id, name: 'aws-prod', kind: 'aws', status: 'valid', settings: { region: 'eu-west-1', endpoint: moto.endpoint }, version: 1, workspaces: [] });
     expect(view.identity).toMatchObject({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/deployer' });
     expect(view.checkedAt).toBeTruthy();
     expect(JSON.stringify(view)).not.toContain(awsKey.secretAccessKey);
@@ -84,24 +87,36 @@ describe('AWS against a real STS (moto, signatures checked)', () => {
     // Runs get the key as environment variables (decrypted inside the runs' activity).
     const runtime = { secrets: await resolveSecretBox(platform.config), policy: { allowPrivateNetworks: true } };
     const env = await resolveRunCredentialEnv({ db: platform.db, runtime }, { credentialIds: [id] });
-    expect(env).toEqual({ AWS_ACCESS_KEY_ID: awsKey.accessKeyId, AWS_SECRET_ACCESS_KEY: awsKey.secretAccessKey, AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.url });
+    expect(env).toEqual({ AWS_ACCESS_KEY_ID: awsKey.accessKeyId, AWS_SECRET_ACCESS_KEY: awsKey.secretAccessKey, AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.endpoint });
   });
 
   it('a wrong secret is invalid with SignatureDoesNotMatch; an unknown key with InvalidClientTokenId', async () => {
-    const wrong = await createChecked({ name: 'aws-wrong', kind: 'aws', secret: { ...awsKey, secretAccessKey: 'x'.repeat(40) }, settings: { endpoint: moto.url } });
+    const wrong = await createChecked({ name: 'aws-wrong', kind: 'aws', secret: { ...awsKey, secretAccessKey: 'x'.repeat(40) }, settings: { endpoint: moto.endpoint } });
     expect(wrong.view.status).toBe('invalid');
     expect(wrong.view.error).toMatch(/^SignatureDoesNotMatch: /);
     expect(wrong.view.identity).toBeUndefined();
-    const unknown = await createChecked({ name: 'aws-unknown', kind: 'aws', secret: { accessKeyId: 'AKIAXXXXXXXXXXXXXXXX', secretAccessKey: 'y'.repeat(40) }, settings: { endpoint: moto.url } });
+    const unknown = await createChecked({ name: 'aws-unknown', kind: 'aws', secret: { accessKeyId: 'AKIAXXXXXXXXXXXXXXXX', secretAccessKey: 'y'.repeat(40) }, settings: { endpoint: moto.endpoint } });
     expect(unknown.view.status).toBe('invalid');
     expect(unknown.view.error).toMatch(/^InvalidClientTokenId: /);
   });
 
+  it('with a role to assume, the check assumes it and runs get the role\'s short-lived keys', async () => {
+    const roleArn = 'arn:aws:iam::123456789012:role/deployer';
+    const { id, view } = await createChecked({ name: 'aws-role', kind: 'aws', secret: awsKey, settings: { endpoint: moto.endpoint, roleArn } });
+    expect(view.status, view.error).toBe('valid');
+    expect(view.identity).toMatchObject({ arn: 'arn:aws:iam::123456789012:user/deployer', assumedRoleArn: expect.stringMatching(/^arn:aws:sts::123456789012:assumed-role\/deployer\/strata-credential-check$/) });
+    const runtime = { secrets: await resolveSecretBox(platform.config), policy: { allowPrivateNetworks: true } };
+    const env = await resolveRunCredentialEnv({ db: platform.db, runtime }, { credentialIds: [id] });
+    expect(env.AWS_ACCESS_KEY_ID).toBeTruthy();
+    expect(env.AWS_ACCESS_KEY_ID).not.toBe(awsKey.accessKeyId);
+    expect(env.AWS_SESSION_TOKEN).toBeTruthy();
+  });
+
   it('rotation writes a new version that is checked again: invalid → valid', async () => {
-    const { id } = await createChecked({ name: 'aws-rotated', kind: 'aws', secret: { ...awsKey, secretAccessKey: 'z'.repeat(40) }, settings: { endpoint: moto.url } });
+    const { id } = await createChecked({ name: 'aws-rotated', kind: 'aws', secret: { ...awsKey, secretAccessKey: 'z'.repeat(40) }, settings: { endpoint: moto.endpoint } });
     const res = await call(`${base()}/${id}`, { method: 'PUT', token: admin, headers: json, body: JSON.stringify({ secret: awsKey }) });
     expect(res.status, res.body.toString()).toBe(200);
-    expect(res.json()).toMatchObject({ id, version: 2, status: 'pending', settings: { endpoint: moto.url } });
+    expect(res.json()).toMatchObject({ id, version: 2, status: 'pending', settings: { endpoint: moto.endpoint } });
     await platform.temporal.workflow.getHandle(res.json().validation.workflowId).result();
     const view = (await call(`${base()}/${id}`, { token: admin })).json();
     expect(view).toMatchObject({ status: 'valid', version: 2 });
@@ -202,7 +217,7 @@ describe('the API around credentials', () => {
     // Refused before the body is read: the entry names who tried, in which organisation, and why.
     const denied = await platform.db('audit_log').where({ action: 'credential.create', result: 'denied' });
     expect(denied).toHaveLength(1);
-    expect(denied[0]).toMatchObject({ actor_label: 'bob@acme.test', org_id: (await platform.db('organizations').where({ name: 'acme' }).first()).id });
+    expect(denied[0]).toMatchObject({ actor_type: 'user', actor_label: expect.stringMatching(/^bob@acme.test /), org_id: (await platform.db('organizations').where({ name: 'acme' }).first()).id });
     expect(denied[0].details).toMatchObject({ code: 'forbidden' });
 
     const id = list.json().items.find((c: { name: string }) => c.name === 'aws-prod').id;
@@ -229,7 +244,7 @@ describe('the API around credentials', () => {
     const { id } = await createChecked({ name: 'to-delete', kind: 'hetzner', secret: { token: clouds.hetzner.token }, settings: { endpoint: clouds.url } });
     const workspaceId = await bindToWorkspace(id);
     const shown = (await call(`${base()}/${id}`, { token: reader })).json();
-    expect(shown.workspaces.map((w: { id: string }) => w.id)).toEqual([workspaceId]);
+    expect(shown.workspaces).toEqual([{ id: workspaceId, name: 'network' }]);
     const refused = await call(`${base()}/${id}`, { method: 'DELETE', token: admin });
     expect(refused.status).toBe(409);
     expect(refused.json().error.code).toBe('credential_in_use');
@@ -258,10 +273,21 @@ describe('the API around credentials', () => {
   });
 });
 
-/** Binds the credential to a workspace the way the runs code does (the workspace row when the table exists). */
+/** A workspace of acme that uses the credential. */
 async function bindToWorkspace(credentialId: string): Promise<string> {
-  const { randomUUID } = await import('node:crypto');
-  const workspaceId = randomUUID();
-  await platform.db('workspace_credentials').insert({ workspace_id: workspaceId, credential_id: credentialId });
-  return workspaceId;
+  const org = await platform.db('organizations').where({ name: 'acme' }).first();
+  const workspace = await insertWorkspace(platform.db, {
+    org_id: org.id,
+    name: 'network',
+    engine: 'tofu',
+    engine_version: null,
+    source: { kind: 'upload' },
+    environment: 'production',
+    auto_apply: false,
+    tags: {},
+    drift_interval_minutes: null,
+    created_by: null,
+  });
+  await bindWorkspaceCredential(platform.db, workspace.id, credentialId);
+  return workspace.id;
 }

@@ -1,78 +1,149 @@
-import { dirname } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnBoundChild, stopProcess } from '../../core/embedded/processes';
-import { childEnvironment } from '../../core/config';
-import { ensurePipBinary } from '../../temporal/dev-server';
+import { promisify } from 'node:util';
+import { stopChild } from '../../temporal/dev-server';
 import { freePort } from './ports';
 
-const MOTO_VERSION = '5.2.5';
+// A real AWS API implementation for the cloud-identity tests: moto's server mode (pip `moto[server]`), which
+// answers STS (GetCallerIdentity, AssumeRoleWithWebIdentity, …) and IAM on one loopback port.
 
-/** moto's server (`moto[server]` from PyPI), installed once into ~/.cache/strata-tools like the Temporal CLI. */
-export function ensureMotoServer(): Promise<string> {
-  return ensurePipBinary({ pkg: 'moto[server]', version: MOTO_VERSION, bin: 'moto_server', dir: `moto-${MOTO_VERSION}` });
+const MOTO_VERSION = '5.2.5';
+const START_TIMEOUT_MS = 60_000;
+const REGION = 'us-east-1';
+
+/** The directory moto is installed into (once, from pip) — its `PYTHONPATH`. */
+export async function ensureMoto(): Promise<string> {
+  const dir = join(homedir(), '.cache', 'strata-tools', `moto-${MOTO_VERSION}`);
+  if (existsSync(join(dir, 'moto', 'server.py'))) return dir;
+  // Installed beside it and renamed into place: the directory exists only complete, and two suites installing
+  // at once do not mix their files (the second rename fails; its copy is dropped).
+  const staging = `${dir}.installing-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    await promisify(execFile)(
+      'python3',
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', staging, `moto[server]==${MOTO_VERSION}`],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
+    );
+    if (!existsSync(join(staging, 'moto', 'server.py'))) throw new Error(`moto installed but ${staging}/moto/server.py is missing`);
+    await rename(staging, dir).catch((err: NodeJS.ErrnoException) => {
+      if (!existsSync(join(dir, 'moto', 'server.py'))) throw err;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+export interface MotoUser {
+  name: string;
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export interface MotoServer {
-  url: string;
+  /** `http://127.0.0.1:<port>`: the endpoint of every AWS service moto answers. */
+  endpoint: string;
+  region: string;
+  /**
+   * Without authentication (the default) moto accepts any key. Authenticated, every request must be signed
+   * with an access key of an IAM user that exists and whose policy allows the action: a wrong secret gets
+   * `SignatureDoesNotMatch`, an unknown key `InvalidClientTokenId`, as from AWS. Unlike AWS, moto then also wants
+   * `AssumeRoleWithWebIdentity` signed.
+   */
+  authenticated: boolean;
+  /**
+   * An IAM user allowed everything, with an access key (`GetCallerIdentity` answers its ARN). Authenticated,
+   * the user is made with three unauthenticated requests that moto lets through for the purpose: make users
+   * before the test's own calls, not in parallel with them.
+   */
+  createUser(name: string): Promise<MotoUser>;
   stop(): Promise<void>;
 }
 
-/**
- * A real STS/IAM implementation on a loopback port with request signing switched on after the first
- * `unauthenticatedRequests` requests: use those to create users and keys; after that a wrong secret is refused
- * with SignatureDoesNotMatch and an unknown key with InvalidClientTokenId, as AWS does.
- */
-export async function startMoto(options: { unauthenticatedRequests: number }): Promise<MotoServer> {
-  const bin = await ensureMotoServer();
+/** moto's server on a free loopback port, stopped (bounded in time) by `stop()` or when the test process exits. */
+export async function startMoto(options: { authenticated?: boolean } = {}): Promise<MotoServer> {
+  const pythonPath = await ensureMoto();
   const port = await freePort();
-  const child = spawnBoundChild(bin, ['-H', '127.0.0.1', '-p', String(port)], {
-    deathSignal: 'SIGTERM',
-    env: childEnvironment({ PYTHONPATH: dirname(dirname(bin)), INITIAL_NO_AUTH_ACTION_COUNT: String(options.unauthenticatedRequests) }),
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, PYTHONPATH: pythonPath, AWS_DEFAULT_REGION: REGION },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  // Readiness without spending one of the unauthenticated requests: a TCP-level probe of the port.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${stderr}`);
-    const open = await fetch(`${url}/moto-api/`, { method: 'HEAD' }).then(
-      () => true,
-      () => false,
-    );
-    if (open) break;
-    if (Date.now() > deadline) throw new Error(`moto_server did not start: ${stderr}`);
-    await sleep(200);
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    await stopChild(child, 3_000);
+  };
+
+  // moto's own API (not an AWS action): opens the next `count` AWS requests to anyone, then signatures are due again.
+  const allowUnauthenticated = async (count: number | 'always') => {
+    const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: count === 'always' ? 'inf' : String(count) });
+    if (!res.ok) throw new Error(`moto reset-auth: ${res.status} ${await res.text()}`);
+  };
+
+  try {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`moto exited with code ${child.exitCode}`);
+      const up = await fetch(`${endpoint}/moto-api/data.json`).then((r) => r.ok, () => false);
+      if (up) break;
+      if (Date.now() > deadline) throw new Error(`moto did not answer within ${START_TIMEOUT_MS} ms`);
+      await sleep(200);
+    }
+    await allowUnauthenticated(options.authenticated ? 0 : 'always');
+  } catch (err) {
+    await stop();
+    throw new Error(`moto did not start: ${(err as Error).message}\n${output}`, { cause: err });
   }
-  return { url, stop: () => stopProcess(child.pid!, 'SIGTERM', 5_000) };
+
+  const createUser = async (name: string): Promise<MotoUser> => {
+    if (options.authenticated) await allowUnauthenticated(3);
+    const created = await iamAction(endpoint, { Action: 'CreateUser', UserName: name });
+    await iamAction(endpoint, {
+      Action: 'PutUserPolicy',
+      UserName: name,
+      PolicyName: 'everything',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    });
+    const key = await iamAction(endpoint, { Action: 'CreateAccessKey', UserName: name });
+    return { name, arn: xmlValue(created, 'Arn'), accessKeyId: xmlValue(key, 'AccessKeyId'), secretAccessKey: xmlValue(key, 'SecretAccessKey') };
+  };
+
+  return { endpoint, region: REGION, authenticated: options.authenticated ?? false, createUser, stop };
 }
 
 /**
- * Calls IAM's query API without signing (spends one of the server's unauthenticated requests). The Authorization
- * header only names the service, which is how moto's server routes a request.
+ * One IAM query-API call while moto lets requests through unauthenticated. moto finds the service from the
+ * credential scope of the Authorization header; the signature itself is not checked in that phase.
  */
-async function iamCall(moto: MotoServer, params: Record<string, string>): Promise<string> {
-  const res = await fetch(moto.url, {
+async function iamAction(endpoint: string, params: Record<string, string>): Promise<string> {
+  const res = await fetch(endpoint, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      authorization: `AWS4-HMAC-SHA256 Credential=setup/20260101/${REGION}/iam/aws4_request, SignedHeaders=host, Signature=unchecked`,
     },
     body: new URLSearchParams({ ...params, Version: '2010-05-08' }).toString(),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`IAM ${params.Action} failed (${res.status}): ${text}`);
+  if (!res.ok) throw new Error(`moto IAM ${params.Action}: ${res.status} ${text}`);
   return text;
 }
 
-/** Creates an IAM user with an access key (two of the server's unauthenticated requests). */
-export async function createIamUserWithKey(moto: MotoServer, userName: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
-  await iamCall(moto, { Action: 'CreateUser', UserName: userName });
-  const xml = await iamCall(moto, { Action: 'CreateAccessKey', UserName: userName });
-  const tag = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1];
-  const accessKeyId = tag('AccessKeyId');
-  const secretAccessKey = tag('SecretAccessKey');
-  if (!accessKeyId || !secretAccessKey) throw new Error(`CreateAccessKey answered without a key: ${xml}`);
-  return { accessKeyId, secretAccessKey };
+function xmlValue(xml: string, element: string): string {
+  const m = new RegExp(`<${element}>([^<]*)</${element}>`).exec(xml);
+  if (!m) throw new Error(`no <${element}> in moto's answer: ${xml.slice(0, 500)}`);
+  return m[1]!;
 }

@@ -112,6 +112,8 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /healthz': { need: 'public', scope: 'global' },
   'GET /readyz': { need: 'public', scope: 'global' },
   'GET /api/openapi.json': { need: 'public', scope: 'global' },
+  'GET /.well-known/openid-configuration': { need: 'public', scope: 'global' },
+  'GET /.well-known/jwks.json': { need: 'public', scope: 'global' },
 
   // Catalogue lists are open to everyone and filtered; the matrix checks nothing of A shows to B or to nobody.
   'GET /api/v1/search': { need: 'public', scope: 'global', query: () => ({ q: 'demo' }) },

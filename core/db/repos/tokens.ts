@@ -11,13 +11,15 @@ export interface TokenRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Set for a token minted for one phase of a run. */
+  run_id: string | null;
 }
 
-const columns = ['id', 'name', 'prefix', 'scopes', 'bootstrap', 'user_id', 'expires_at', 'created_at', 'last_used_at', 'revoked_at'];
+const columns = ['id', 'name', 'prefix', 'scopes', 'bootstrap', 'user_id', 'expires_at', 'created_at', 'last_used_at', 'revoked_at', 'run_id'];
 
 export async function insertToken(
   db: Tx,
-  row: { name: string; prefix: string; tokenHash: string; bootstrap?: boolean; scopes?: string[]; userId?: string | null; expiresAt?: Date | null },
+  row: { name: string; prefix: string; tokenHash: string; bootstrap?: boolean; scopes?: string[]; userId?: string | null; expiresAt?: Date | null; runId?: string | null },
 ): Promise<TokenRow> {
   const [inserted] = await db('api_tokens')
     .insert({
@@ -28,6 +30,7 @@ export async function insertToken(
       scopes: JSON.stringify(row.scopes ?? ['admin']),
       user_id: row.userId ?? null,
       expires_at: row.expiresAt ?? null,
+      run_id: row.runId ?? null,
     })
     .onConflict('token_hash')
     .ignore()
@@ -55,7 +58,7 @@ export async function findTokenByHash(db: Tx, tokenHash: string): Promise<TokenR
 
 /** The tokens of a user, or (null) the service tokens that belong to no user. */
 export async function listTokens(db: Tx, userId: string | null): Promise<TokenRow[]> {
-  const q = db('api_tokens').select(columns).orderBy('created_at', 'desc');
+  const q = db('api_tokens').select(columns).whereNull('run_id').orderBy('created_at', 'desc');
   return userId ? q.where({ user_id: userId }) : q.whereNull('user_id');
 }
 
