@@ -70,6 +70,7 @@ export type { Member, Namespace, Organization } from '../../../api/routes/orgs/s
 export type { Team, TeamDetail, TeamMember, TeamNamespaceRole } from '../../../api/routes/teams/shapes';
 export type { AuditEntryView as AuditEntry, AuditPage } from '../../../api/routes/audit/shapes';
 export type { SsoProvider } from '../../../api/routes/sso/shapes';
+export type { CloudCredential, CloudCredentialSaved, CredentialKind, CredentialStatus } from '../../../api/routes/credentials/shapes';
 
 /** `POST /api/v1/orgs/{org}/teams` and the fields `PATCH` may change. */
 export interface TeamInput {
