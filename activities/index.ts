@@ -1,4 +1,5 @@
 import type { Db } from '../core/db/knex';
+import type { GuardedTls } from '../core/vcs/guarded-fetch';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
 import type { RunRuntime } from '../core/runs/runtime';
@@ -7,6 +8,7 @@ import { createCatalogActivities } from './catalog/catalog-activities';
 import { createCredentialActivities } from './credentials/credential-activities';
 import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
+import { createWebhookActivities } from './notifications/webhook-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
@@ -21,6 +23,10 @@ export interface ActivityDeps {
   credentials?: CredentialRuntime;
   /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
   runs?: RunRuntime;
+  /** Strata's public URL (webhook bodies' `source`, links into the dashboard). */
+  publicUrl?: string;
+  /** Extra TLS trust for webhook endpoints (tests pass their CA). */
+  webhookTls?: GuardedTls;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -32,6 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVcsActivities(deps),
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -16,6 +16,7 @@ import { namespacesRouter } from './routes/namespaces/router';
 import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
+import { webhooksRouter } from './routes/webhooks/router';
 import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
 import { gpgKeysRouter } from './routes/gpg-keys/router';
@@ -93,6 +94,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),
+    webhooksRouter(deps),
     auditRouter(deps),
     namespacesRouter(deps),
     workflowsRouter(deps),

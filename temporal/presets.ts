@@ -22,6 +22,8 @@ export const activityPresets = {
    */
   engine: { startToCloseTimeout: '4h', heartbeatTimeout: '20s', retry: { ...retry.standard, maximumAttempts: 3 } },
   stateLock: { startToCloseTimeout: '30s', retry: retry.stateLock },
+  /** One webhook POST (10 s, redirects included) and its bookkeeping; the endpoint's failures are retried by the workflow. */
+  webhookAttempt: { startToCloseTimeout: '1m', retry: retry.standard },
 } satisfies Record<string, ActivityOptions>;
 
 /**

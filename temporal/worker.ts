@@ -49,7 +49,7 @@ const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config) },
+  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config), publicUrl: config.publicUrl },
   metrics,
   workflowBundle,
 });

@@ -4,3 +4,4 @@ export { publishProvider } from './providers/publish-provider';
 export { checkVcsConnection, publishVcsTag, reconcileVcsLinks, setupVcsLink, syncVcsLink } from './vcs';
 export { runTerraform } from './runs/run-terraform';
 export { workspaceRuns } from './runs/workspace-runs';
+export { deliverWebhook } from './notifications/deliver-webhook';

@@ -35,6 +35,7 @@ import { auditRoutes } from './audit-routes';
 import { credentialsRoutes } from './credentials-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
 import { workloadIdentityRoutes } from './workload-identity-routes';
@@ -383,6 +384,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,
   ...auditRoutes,

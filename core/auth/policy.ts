@@ -41,7 +41,7 @@ export type Action =
   | 'namespace.manage'
   /** See the organisation, its members, teams and namespaces. */
   | 'org.read'
-  /** Members, teams, namespaces, VCS connections, audit log. */
+  /** Members, teams, namespaces, VCS connections, webhooks, audit log. */
   | 'org.manage'
   /** Make or remove owners, delete the organisation. */
   | 'org.own'

@@ -145,7 +145,7 @@ async function fetchConfiguration(input: WorkdirInput, root: string, dest: strin
 }
 
 /** The directory holding the `.tf` files: the archive's root, or its single wrapper directory. */
-async function rootModuleDir(src: string): Promise<string> {
+export async function rootModuleDir(src: string): Promise<string> {
   const entries = await readdir(src, { withFileTypes: true });
   if (entries.some((e) => e.isFile() && /\.tf(\.json)?$/.test(e.name))) return src;
   const dirs = entries.filter((e) => e.isDirectory());

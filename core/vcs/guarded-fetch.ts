@@ -7,6 +7,11 @@ const CREDENTIAL_HEADERS = ['authorization', 'private-token', 'job-token', 'cook
 /** Connection pools kept per guarded fetch: one per (host, checked address); the oldest is closed beyond this. */
 const MAX_POOLS = 16;
 
+/** Extra trust for TLS connections: a private CA (an internal endpoint's, or a test's). */
+export interface GuardedTls {
+  ca?: string;
+}
+
 /**
  * Connection pools whose sockets can only reach one checked address. A pool is keyed by host AND address, so a
  * kept-alive socket is reused only for the very address the policy approved for this request.
@@ -14,13 +19,15 @@ const MAX_POOLS = 16;
 class PinnedPools {
   private readonly pools = new Map<string, Agent>();
 
+  constructor(private readonly tls: GuardedTls = {}) {}
+
   for(destination: CheckedDestination): Agent {
     const key = `${destination.hostname}\n${destination.address}`;
     let pool = this.pools.get(key);
     if (pool) {
       this.pools.delete(key);
     } else {
-      pool = new Agent({ connect: { lookup: pinnedLookup(destination) }, keepAliveTimeout: 10_000 });
+      pool = new Agent({ connect: { lookup: pinnedLookup(destination), ...(this.tls.ca ? { ca: this.tls.ca } : {}) }, keepAliveTimeout: 10_000 });
       const oldest = this.pools.keys().next();
       if (this.pools.size >= MAX_POOLS && !oldest.done) {
         void this.pools.get(oldest.value)!.close().catch(() => undefined);
@@ -38,8 +45,8 @@ class PinnedPools {
  * once per hop; no second DNS answer can redirect the connection), and drops the credential headers when a
  * redirect leaves the origin so a token is never sent to a host it was not meant for.
  */
-export function guardedFetch(policy: NetworkPolicy, maxRedirects = 5): typeof fetch {
-  const pools = new PinnedPools();
+export function guardedFetch(policy: NetworkPolicy, maxRedirects = 5, tls: GuardedTls = {}): typeof fetch {
+  const pools = new PinnedPools(tls);
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));

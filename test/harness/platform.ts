@@ -134,7 +134,7 @@ export async function startPlatform(
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, storage, limits: extractLimits(config), vcs },
+      deps: { db, storage, limits: extractLimits(config), vcs, publicUrl: config.publicUrl },
       metrics: workerMetrics,
       workflowBundle: await sharedBundle(),
     });

@@ -18,6 +18,7 @@ export async function startWorkerWith(platform: Platform, wrap: (real: Activitie
     storage: platform.storage,
     limits: extractLimits(platform.config),
     vcs: await createVcsRuntime(platform.config),
+    publicUrl: platform.config.publicUrl,
   });
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
   const worker = await Worker.create({

@@ -102,6 +102,14 @@ beforeAll(async () => {
   await post('/api/v1/modules/zephyr-vault/demo/aws/vcs', owner, { connectionId: connection.json().id, repository: 'zephyr/infra' });
   const credential = await post(`/api/v1/orgs/${org}/credentials`, owner, { name: 'zephyr-hcloud', kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: github.url } });
   await post('/api/v1/orgs/other-corp/credentials', tokens.outsider!, { name: 'other-hcloud', kind: 'hetzner', secret: { token: 'other' }, settings: { endpoint: github.url } });
+  const hook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/zephyr`, events: ['webhook.test'] })).json();
+  const doomedHook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/doomed`, events: ['webhook.test'] })).json();
+  await post(`/api/v1/orgs/${org}/webhooks/${hook.id}/test`, owner, {});
+  let webhookDeliveryId: string | undefined;
+  for (let i = 0; i < 100 && !webhookDeliveryId; i++) {
+    webhookDeliveryId = (await call(`/api/v1/orgs/${org}/webhooks/${hook.id}/deliveries`, { token: owner })).json().items[0]?.id;
+    if (!webhookDeliveryId) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
 
@@ -123,6 +131,9 @@ beforeAll(async () => {
     login: { email: login.email, password: login.password },
     githubUrl: github.url,
     credentialId: credential.json().id,
+    webhookId: hook.id,
+    webhookDeliveryId: webhookDeliveryId!,
+    doomedWebhookId: doomedHook.id,
   };
 }, 300_000);
 

@@ -69,6 +69,10 @@ export interface Fixture {
   githubUrl: string;
   /** A cloud credential of A. */
   credentialId: string;
+  /** A webhook of A with one delivery (of a test event), and a second webhook that the one allowed DELETE removes. */
+  webhookId: string;
+  webhookDeliveryId: string;
+  doomedWebhookId: string;
 }
 
 export interface RouteCase {
@@ -104,6 +108,7 @@ const org = (f: Fixture) => ({ org: f.org });
 const team = (f: Fixture) => ({ org: f.org, team: f.team });
 const conn = (f: Fixture) => ({ id: f.connectionId });
 const cred = (f: Fixture) => ({ org: f.org, id: f.credentialId });
+const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -218,6 +223,15 @@ export const routePermissions: Record<string, RouteCase> = {
   'PUT /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, body: () => ({ secret: { token: 'matrix-rotated' } }) },
   'DELETE /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, once: true },
   'POST /api/v1/orgs/{org}/credentials/{id}/check': { need: 'admin', params: cred },
+  // Webhooks are an admin's: members are refused, another organisation's are missing.
+  'GET /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org },
+  'POST /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org, body: (f, p) => ({ url: `${f.githubUrl}/hooks/${p}`, events: ['webhook.test'] }) },
+  'GET /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook },
+  'PATCH /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook, body: () => ({ events: ['webhook.test', 'run.errored'] }) },
+  'DELETE /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: (f) => ({ org: f.org, id: f.doomedWebhookId }), once: true },
+  'GET /api/v1/orgs/{org}/webhooks/{id}/deliveries': { need: 'admin', params: hook },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/deliveries/{deliveryId}/redeliver': { need: 'admin', params: (f) => ({ ...hook(f), deliveryId: f.webhookDeliveryId }) },
+  'POST /api/v1/orgs/{org}/webhooks/{id}/test': { need: 'admin', params: hook },
 
   'GET /api/v1/orgs/{org}/audit': { need: 'admin', params: org },
   'GET /api/v1/orgs/{org}/audit/export': { need: 'admin', params: org, query: () => ({ format: 'ndjson' }) },

@@ -68,6 +68,7 @@ export interface VcsLinkInput {
 export type { LoggedIn, Me, Session as UserSession, UserSummary } from '../../../api/routes/auth/shapes';
 export type { Member, Namespace, Organization } from '../../../api/routes/orgs/shapes';
 export type { Team, TeamDetail, TeamMember, TeamNamespaceRole } from '../../../api/routes/teams/shapes';
+export type { Webhook, WebhookCreated, WebhookDelivery } from '../../../api/routes/webhooks/shapes';
 export type { AuditEntryView as AuditEntry, AuditPage } from '../../../api/routes/audit/shapes';
 export type { SsoProvider } from '../../../api/routes/sso/shapes';
 export type { CloudCredential, CloudCredentialSaved, CredentialKind, CredentialStatus } from '../../../api/routes/credentials/shapes';

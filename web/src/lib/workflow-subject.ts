@@ -39,6 +39,8 @@ export function kindLabel(kind: string | null): string {
       return 'Repository link';
     case 'vcs-connection-check':
       return 'Connection check';
+    case 'webhook-delivery':
+      return 'Webhook delivery';
     default:
       return kind ?? 'Workflow';
   }
