@@ -232,7 +232,7 @@ describe('the API around credentials', () => {
       expect(res.json().error.code).toBe('credential_not_found');
     }
     const outsiderAudit = await platform.db('audit_log').where({ target: id, result: 'denied' });
-    expect(outsiderAudit.map((a) => a.action).sort()).toEqual(['credential.check', 'credential.delete']);
+    expect(outsiderAudit.map((a) => a.action).sort()).toEqual(['credential.check', 'credential.delete', 'credential.read']);
     expect((await call(`${base()}/${id}`, { token: outsider })).status).toBe(404);
 
     // A check's progress is visible to the organisation's members, not to others.

@@ -46,7 +46,7 @@ export function credentialsRouter(deps: AppDeps): Router<AppState> {
   };
   const present = async (row: Parameters<typeof presentCredential>[0]) => presentCredential(row, await listCredentialWorkspaces(deps.db, row.id));
 
-  /** Runs a mutation with its refusals audited; `org`/`target` are filled in as the handler learns them. */
+  /** Runs a handler with its refusals audited; `org`/`target` are filled in as the handler learns them. */
   const mutation = (action: string, handler: (ctx: Ctx, seen: { org?: OrgRow; target?: string }) => Promise<void>) => async (ctx: Ctx) => {
     const seen: { org?: OrgRow; target?: string } = { target: ctx.params.id };
     await auditedRefusals(ctx, deps, { action, orgId: () => seen.org?.id ?? null, target: () => seen.target ?? null }, () => handler(ctx, seen));
@@ -94,12 +94,16 @@ export function credentialsRouter(deps: AppDeps): Router<AppState> {
     }),
   );
 
-  router.get('/:id', async (ctx) => {
-    const { org: name, id } = credentialParams.parse(ctx.params);
-    const org = await visibleOrg(deps.db, ctx, name);
-    authorize(ctx, 'credential.read', { orgId: org.id });
-    ctx.body = await present(await load(org, id));
-  });
+  // Asking for a credential by id is audited when refused (another organisation's id is answered as missing).
+  router.get(
+    '/:id',
+    mutation('credential.read', async (ctx, seen) => {
+      const { org: name, id } = credentialParams.parse(ctx.params);
+      const org = (seen.org = await visibleOrg(deps.db, ctx, name));
+      authorize(ctx, 'credential.read', { orgId: org.id });
+      ctx.body = await present(await load(org, id));
+    }),
+  );
 
   router.put(
     '/:id',
