@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveRunCredentialEnv, type CredentialCheckResult } from '../../activities/credentials/credential-check';
+import { checkCredentialBeforeRun, resolveRunCredentialEnv, type CredentialCheckResult } from '../../activities/credentials/credential-check';
 import { resolveSecretBox } from '../../core/crypto/master-key';
 import { bindWorkspaceCredential } from '../../core/db/repos/workspace-credentials';
 import { insertWorkspace } from '../../core/db/repos/workspaces';
@@ -98,6 +98,12 @@ describe('AWS against a real STS (moto, signatures checked)', () => {
     const unknown = await createChecked({ name: 'aws-unknown', kind: 'aws', secret: { accessKeyId: 'AKIAXXXXXXXXXXXXXXXX', secretAccessKey: 'y'.repeat(40) }, settings: { endpoint: moto.endpoint } });
     expect(unknown.view.status).toBe('invalid');
     expect(unknown.view.error).toMatch(/^InvalidClientTokenId: /);
+
+    // Before a run: checked again, and an invalid credential refuses the run (a non-retryable domain error).
+    const runtime = { secrets: await resolveSecretBox(platform.config), policy: { allowPrivateNetworks: true } };
+    await expect(checkCredentialBeforeRun({ db: platform.db, runtime }, { credentialId: wrong.id })).rejects.toMatchObject({ code: 'credential_invalid', kind: 'invalid' });
+    const good = (await call(base(), { token: admin })).json().items.find((c: { name: string }) => c.name === 'aws-prod');
+    expect(await checkCredentialBeforeRun({ db: platform.db, runtime }, { credentialId: good.id })).toMatchObject({ status: 'valid' });
   });
 
   it('with a role to assume, the check assumes it and runs get the role\'s short-lived keys', async () => {
