@@ -16,6 +16,8 @@ import { namespacesRouter } from './routes/namespaces/router';
 import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
+import { workspacesRouter } from './routes/workspaces/router';
+import { runsRouter } from './routes/runs/router';
 import { webhooksRouter } from './routes/webhooks/router';
 import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
@@ -94,6 +96,8 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     usersRouter(deps),
     orgsRouter(deps),
     teamsRouter(deps),
+    workspacesRouter(deps),
+    runsRouter(deps),
     webhooksRouter(deps),
     auditRouter(deps),
     namespacesRouter(deps),

@@ -7,6 +7,7 @@ import { startMetricsServer } from '../core/observability/metrics-server';
 import { WorkerMetrics } from '../core/observability/worker-metrics';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
 import { startSweeper } from '../core/sweeper';
+import { createRunRuntime } from '../core/runs/runtime';
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker, loadWorkflowBundle } from './create-worker';
@@ -49,7 +50,7 @@ const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config), publicUrl: config.publicUrl },
+  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config), runs: await createRunRuntime(config), publicUrl: config.publicUrl },
   metrics,
   workflowBundle,
 });

@@ -35,6 +35,7 @@ import { auditRoutes } from './audit-routes';
 import { credentialsRoutes } from './credentials-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
+import { runsRoutes } from './runs-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { ssoRoutes } from './sso-routes';
@@ -384,6 +385,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...accessRoutes,
   ...identityRoutes,
   ...teamsRoutes,
+  ...runsRoutes,
   ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,

@@ -15,9 +15,11 @@ export interface VariableInput {
 
 /**
  * Seals sensitive values and keeps a stored sensitive value when the input omits it (the dashboard never has it to
- * send back). A sensitive variable without a value and without a stored one is refused.
+ * send back). Call it in a transaction. A sensitive variable without a value and without a stored one is refused.
  */
 export async function writeVariables(db: Tx, secrets: SecretBox, workspaceId: string, input: VariableInput[]): Promise<void> {
+  // Two replacements at once would interleave their delete and insert: the workspace row serialises them.
+  await db('workspaces').where({ id: workspaceId }).forUpdate().first('id');
   const existing = new Map<string, VariableRow>((await listVariables(db, workspaceId)).map((v) => [`${v.category}:${v.key}`, v]));
   const rows = input.map((v) => {
     const old = existing.get(`${v.category}:${v.key}`);

@@ -38,6 +38,8 @@ beforeAll(async () => {
   await call('/api/v1/orgs/default/namespaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media' }) });
   const team = await call('/api/v1/orgs/default/teams', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-team' }) });
   expect(team.status, team.body.toString()).toBe(201);
+  const ws = await call('/api/v1/orgs/default/workspaces', { method: 'POST', headers: json, body: JSON.stringify({ name: 'media-ws' }) });
+  expect(ws.status, ws.body.toString()).toBe(201);
   const user = await createUser(call, 'media@types.test');
   userToken = await personalToken(call, await signIn(call, user.email, user.password));
 });
@@ -137,6 +139,7 @@ function concrete(path: string): string {
     team: 'media-team',
     userId: randomUUID(),
     deliveryId: randomUUID(),
+    ws: 'media-ws',
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

@@ -16,6 +16,7 @@ import { startMetricsServer } from '../../core/observability/metrics-server';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { createStorage, extractLimits } from '../../core/runtime';
 import type { BlobStorage } from '../../core/storage/storage';
+import { createRunRuntime } from '../../core/runs/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from '../../temporal/connection';
 import { bundleWorkflows, createWorker } from '../../temporal/create-worker';
@@ -112,7 +113,7 @@ export async function startPlatform(
     // They publish and mint tokens far faster than a person: the rate-limit suites turn the limits on.
     STRATA_UPLOAD_LIMIT: '0',
     STRATA_TOKEN_CREATE_LIMIT: '0',
-    ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile } : {}),
+    ...(certificates ? { STRATA_TLS_CERT: certificates.certFile, STRATA_TLS_KEY: certificates.keyFile, STRATA_ENGINE_CA_FILE: certificates.caFile } : {}),
     ...options.env,
   });
   const log = options.log ?? createLogger({ level: config.logLevel });
@@ -134,7 +135,7 @@ export async function startPlatform(
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, storage, limits: extractLimits(config), vcs, publicUrl: config.publicUrl },
+      deps: { db, storage, limits: extractLimits(config), vcs, runs: await createRunRuntime(config), publicUrl: config.publicUrl },
       metrics: workerMetrics,
       workflowBundle: await sharedBundle(),
     });

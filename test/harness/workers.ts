@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { extractLimits } from '../../core/runtime';
+import { createRunRuntime } from '../../core/runs/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { workerObservability } from '../../temporal/observability';
 import { sharedBundle, type Platform } from './platform';
@@ -19,6 +20,7 @@ export async function startWorkerWith(platform: Platform, wrap: (real: Activitie
     limits: extractLimits(platform.config),
     vcs: await createVcsRuntime(platform.config),
     publicUrl: platform.config.publicUrl,
+    runs: await createRunRuntime(platform.config),
   });
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
   const worker = await Worker.create({

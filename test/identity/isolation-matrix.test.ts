@@ -44,7 +44,8 @@ async function tokenOf(user: { email: string; password: string }): Promise<strin
 }
 
 beforeAll(async () => {
-  platform = await startPlatform({ env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true' } });
+  // No engine: the fixture's run ends at once, errored.
+  platform = await startPlatform({ env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_VCS_ALLOW_PRIVATE_NETWORKS: 'true', STRATA_TOFU_BIN: '/bin/false' } });
   call = clientFor(platform);
   github = await new GitHubStandIn().start();
   github.tokens.set('ghp_matrix', 'hubot');
@@ -110,6 +111,18 @@ beforeAll(async () => {
     webhookDeliveryId = (await call(`/api/v1/orgs/${org}/webhooks/${hook.id}/deliveries`, { token: owner })).json().items[0]?.id;
     if (!webhookDeliveryId) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: 'zephyr-ws' });
+  await post(`/api/v1/orgs/${org}/workspaces`, owner, { name: 'zephyr-ws-doomed' });
+  await post(`/api/v1/orgs/other-corp/workspaces`, tokens.outsider!, { name: 'other-ws' });
+  const configuration = await call(`/api/v1/orgs/${org}/workspaces/zephyr-ws/configurations`, { method: 'POST', token: owner, body: moduleBytes, headers: gzip });
+  expect(configuration.status, configuration.body.toString()).toBe(201);
+  // A run that ends at once (no engine on this platform): approve, discard and cancel then meet a finished run.
+  const queued = (await post(`/api/v1/orgs/${org}/workspaces/zephyr-ws/runs`, owner, { operation: 'plan' })).json();
+  for (let i = 0; i < 300; i++) {
+    const status = (await call(`/api/v1/runs/${queued.id}`, { token: owner })).json().status;
+    if (['errored', 'planned', 'planned_no_changes'].includes(status)) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
 
@@ -134,6 +147,9 @@ beforeAll(async () => {
     webhookId: hook.id,
     webhookDeliveryId: webhookDeliveryId!,
     doomedWebhookId: doomedHook.id,
+    workspace: 'zephyr-ws',
+    doomedWorkspace: 'zephyr-ws-doomed',
+    runId: queued.id,
   };
 }, 300_000);
 

@@ -73,6 +73,10 @@ export interface Fixture {
   webhookId: string;
   webhookDeliveryId: string;
   doomedWebhookId: string;
+  /** A workspace of A, a second one the one allowed DELETE removes, and a finished run of the first. */
+  workspace: string;
+  doomedWorkspace: string;
+  runId: string;
 }
 
 export interface RouteCase {
@@ -109,6 +113,8 @@ const team = (f: Fixture) => ({ org: f.org, team: f.team });
 const conn = (f: Fixture) => ({ id: f.connectionId });
 const cred = (f: Fixture) => ({ org: f.org, id: f.credentialId });
 const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
+const wsp = (f: Fixture) => ({ org: f.org, ws: f.workspace });
+const run = (f: Fixture) => ({ id: f.runId });
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -224,6 +230,27 @@ export const routePermissions: Record<string, RouteCase> = {
   'DELETE /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, once: true },
   'POST /api/v1/orgs/{org}/credentials/{id}/check': { need: 'admin', params: cred },
   // Webhooks are an admin's: members are refused, another organisation's are missing.
+  // Workspaces and runs: readers look, publishers upload and queue, admins manage; approvers per policy (publisher in development).
+  'GET /api/v1/orgs/{org}/workspaces': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/workspaces': { need: 'admin', params: org, body: (_f, p) => ({ name: `ws-${p.toLowerCase()}` }) },
+  'GET /api/v1/orgs/{org}/workspaces/{ws}': { need: 'reader', params: wsp },
+  'PATCH /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: wsp, body: () => ({ autoApply: false }) },
+  'DELETE /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), once: true },
+  'PUT /api/v1/orgs/{org}/workspaces/{ws}/variables': { need: 'admin', params: wsp, body: () => [{ key: 'region', value: 'eu-west-1', category: 'terraform' }] },
+  'POST /api/v1/orgs/{org}/workspaces/{ws}/configurations': { need: 'publisher', params: wsp, body: () => ({ raw: 'module', contentType: 'application/gzip' }) },
+  // A speculative plan of a workspace with no configuration is refused after the permission check.
+  'POST /api/v1/orgs/{org}/workspaces/{ws}/runs': { need: 'publisher', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), body: () => ({ operation: 'plan' }), allow: { status: 400, code: 'configuration_missing' } },
+  'GET /api/v1/orgs/{org}/workspaces/{ws}/runs': { need: 'reader', params: wsp },
+  'GET /api/v1/orgs/{org}/runs': { need: 'reader', params: org },
+  'GET /api/v1/orgs/{org}/run-policy': { need: 'reader', params: org },
+  'PUT /api/v1/orgs/{org}/run-policy': { need: 'admin', params: org, body: () => ({ requiredTags: [] }) },
+  'GET /api/v1/runs/{id}': { need: 'reader', params: run },
+  'POST /api/v1/runs/{id}/approve': { need: 'publisher', params: run, body: () => ({ comment: 'ok' }), allow: { status: 409, code: 'run_not_awaiting_approval' } },
+  'POST /api/v1/runs/{id}/discard': { need: 'publisher', params: run, body: () => ({}), allow: { status: 409, code: 'run_not_awaiting_approval' } },
+  'POST /api/v1/runs/{id}/cancel': { need: 'publisher', params: run, allow: { status: 409, code: 'run_finished' } },
+  'GET /api/v1/runs/{id}/logs': { need: 'reader', params: run },
+  'GET /api/v1/runs/{id}/logs/search': { need: 'reader', params: run },
+  'GET /api/v1/runs/{id}/logs/events': { need: 'reader', params: run },
   'GET /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org },
   'POST /api/v1/orgs/{org}/webhooks': { need: 'admin', params: org, body: (f, p) => ({ url: `${f.githubUrl}/hooks/${p}`, events: ['webhook.test'] }) },
   'GET /api/v1/orgs/{org}/webhooks/{id}': { need: 'admin', params: hook },
