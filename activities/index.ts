@@ -5,6 +5,8 @@ import type { BlobStorage } from '../core/storage/storage';
 import type { RunRuntime } from '../core/runs/runtime';
 import type { VcsRuntime } from '../core/vcs/runtime';
 import { createCatalogActivities } from './catalog/catalog-activities';
+import { createCredentialActivities } from './credentials/credential-activities';
+import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
 import { createWebhookActivities } from './notifications/webhook-activities';
 import { createProviderActivities } from './providers/provider-activities';
@@ -17,6 +19,8 @@ export interface ActivityDeps {
   limits: ExtractLimits;
   /** Opens stored VCS secrets and applies the network policy; without it, VCS activities fail permanently. */
   vcs?: VcsRuntime;
+  /** Opens stored cloud credentials and applies the network policy; defaults to the VCS runtime (the same key and policy). */
+  credentials?: CredentialRuntime;
   /** Engines, the key that opens sensitive variables, Strata's own URL; without it, run activities fail permanently. */
   runs?: RunRuntime;
   /** Strata's public URL (webhook bodies' `source`, links into the dashboard). */
@@ -32,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
     ...createVcsActivities(deps),
+    ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),
     ...createWebhookActivities(deps),
   };

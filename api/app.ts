@@ -30,6 +30,7 @@ import { stateLockMethods } from './routes/state/lock-methods';
 import { stateRouter } from './routes/state/router';
 import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
+import { credentialsRouter } from './routes/credentials/router';
 import { vcsConnectionsRouter } from './routes/vcs/connections-router';
 import { vcsLinksRouter } from './routes/vcs/links-router';
 import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
@@ -107,6 +108,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     activityRouter(deps),
     searchRouter(deps),
     vcsConnectionsRouter(deps),
+    credentialsRouter(deps),
     vcsWebhooksRouter(deps),
     stateRouter(deps),
   ];

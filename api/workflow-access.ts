@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { can } from '../core/auth/policy';
+import { findCloudCredential } from '../core/db/repos/cloud-credentials';
 import { NotFound } from '../core/errors';
 import type { AppDeps, AppState } from './deps';
 import { requireSignedIn } from './authz';
@@ -14,11 +15,17 @@ export function workflowNamespace(workflowId: string): string | null {
 
 /**
  * May the principal see this workflow? Publishes are visible to whoever may read their namespace; every other
- * process (VCS syncs, connection checks, schedules) to platform admins, with a token that is not narrowed.
+ * process (VCS syncs, connection checks, schedules) to platform admins; a credential's check to its organisation's members, with a token that is not narrowed.
  */
-export async function mayViewWorkflow(deps: Pick<AppDeps, 'namespaces'>, ctx: Ctx, workflowId: string): Promise<boolean> {
+export async function mayViewWorkflow(deps: Pick<AppDeps, 'namespaces' | 'db'>, ctx: Ctx, workflowId: string): Promise<boolean> {
   const { access } = ctx.state.identity;
   if (can(access, 'platform.admin')) return true;
+  // A credential's check is seen by whoever may see the credential (its organisation's members).
+  const credentialId = /^credential-check:([0-9a-f-]{36})$/.exec(workflowId)?.[1];
+  if (credentialId) {
+    const credential = await findCloudCredential(deps.db, credentialId);
+    return Boolean(credential && can(access, 'credential.read', { orgId: credential.org_id }));
+  }
   const name = workflowNamespace(workflowId);
   if (!name) return false;
   const ns = await deps.namespaces.get(name);
@@ -26,7 +33,7 @@ export async function mayViewWorkflow(deps: Pick<AppDeps, 'namespaces'>, ctx: Ct
 }
 
 /** 404 (as for a workflow that does not exist) unless the principal may see it; 401 when nobody is signed in. */
-export async function requireWorkflowVisible(deps: Pick<AppDeps, 'namespaces'>, ctx: Ctx, workflowId: string): Promise<void> {
+export async function requireWorkflowVisible(deps: Pick<AppDeps, 'namespaces' | 'db'>, ctx: Ctx, workflowId: string): Promise<void> {
   requireSignedIn(ctx);
   if (!(await mayViewWorkflow(deps, ctx, workflowId))) throw new NotFound(`no workflow ${workflowId}`);
 }

@@ -23,6 +23,7 @@ const schema = z
     STRATA_ALLOW_PRIVATE_NETWORKS: bool.optional(),
     STRATA_VCS_ALLOW_PRIVATE_NETWORKS: bool.default(false),
     STRATA_VCS_RECONCILE_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    STRATA_CREDENTIAL_CHECK_HOURS: z.coerce.number().int().min(1).max(720).default(6),
     DATABASE_URL: z.string().optional(),
     TEMPORAL_ADDRESS: z.string().optional(),
     TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -162,6 +163,10 @@ export interface Config {
     /** How often the scheduled reconcile looks for missed webhooks and moved tags. */
     reconcileIntervalMinutes: number;
   };
+  credentials: {
+    /** How often the scheduled check re-validates every stored cloud credential. */
+    checkIntervalHours: number;
+  };
   databaseUrl: string | null;
   temporal: {
     address: string | null;
@@ -274,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     encryptionKey: e.STRATA_ENCRYPTION_KEY ?? null,
     network: { allowPrivateNetworks: e.STRATA_ALLOW_PRIVATE_NETWORKS ?? e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS },
     vcs: { allowPrivateNetworks: e.STRATA_ALLOW_PRIVATE_NETWORKS ?? e.STRATA_VCS_ALLOW_PRIVATE_NETWORKS, reconcileIntervalMinutes: e.STRATA_VCS_RECONCILE_MINUTES },
+    credentials: { checkIntervalHours: e.STRATA_CREDENTIAL_CHECK_HOURS },
     databaseUrl: e.DATABASE_URL ?? null,
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? null,

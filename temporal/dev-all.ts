@@ -14,7 +14,7 @@ import { stopTracing } from '../core/observability/tracing';
 import { createStorage, resolveSigningSecret } from '../core/runtime';
 import { startApiServer } from '../api/http-server';
 import { connectClient, registerSearchAttributes } from './connection';
-import { ensureVcsReconcileSchedule } from './schedules';
+import { ensureCredentialCheckSchedule, ensureVcsReconcileSchedule } from './schedules';
 import { startTemporalDevServer } from './dev-server';
 
 /**
@@ -90,6 +90,7 @@ try {
   stops.push({ name: 'Temporal client', stop: () => client.connection.close() });
   await registerSearchAttributes(client, config.temporal.namespace);
   await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
+  await ensureCredentialCheckSchedule(client, { taskQueue: config.temporal.taskQueue, intervalHours: config.credentials.checkIntervalHours });
 
   const signingSecret = await resolveSigningSecret(config);
   const storage = await createStorage(config, signingSecret);

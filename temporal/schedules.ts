@@ -1,6 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { checkDrift } from '../workflows/runs/check-drift';
+import { checkAllCredentials } from '../workflows/credentials/check-all-credentials';
+import { CREDENTIAL_CHECK_SCHEDULE_ID } from '../workflows/credentials/ids';
 import { VCS_RECONCILE_SCHEDULE_ID } from '../workflows/vcs/ids';
 import { reconcileVcsLinks } from '../workflows/vcs/reconcile-vcs-links';
 import { StrataOrg, StrataWorkspace, strataAttributes } from './search-attributes';
@@ -74,4 +76,41 @@ export async function syncDriftSchedule(client: Client, input: { taskQueue: stri
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await handle.update((prev) => ({ ...prev, spec }));
   }
+}
+
+const credentialSchedules = new WeakMap<Client, Promise<void>>();
+
+/**
+ * Creates the credential re-check schedule once per namespace (idempotent: an existing schedule is kept as it is):
+ * every `intervalHours` it starts {@link checkAllCredentials}. Called by the worker at start-up and when a
+ * credential is created.
+ */
+export function ensureCredentialCheckSchedule(client: Client, input: { taskQueue: string; intervalHours: number }): Promise<void> {
+  let done = credentialSchedules.get(client);
+  if (!done) {
+    done = client.schedule
+      .create({
+        scheduleId: CREDENTIAL_CHECK_SCHEDULE_ID,
+        spec: { intervals: [{ every: `${input.intervalHours}h` }] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: checkAllCredentials,
+          workflowId: CREDENTIAL_CHECK_SCHEDULE_ID,
+          taskQueue: input.taskQueue,
+          args: [{}],
+          typedSearchAttributes: strataAttributes({ kind: 'credential-check-all' }),
+        },
+        policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
+      })
+      .then(
+        () => undefined,
+        (err) => {
+          if (err instanceof ScheduleAlreadyRunning) return;
+          credentialSchedules.delete(client);
+          throw err;
+        },
+      );
+    credentialSchedules.set(client, done);
+  }
+  return done;
 }

@@ -12,9 +12,10 @@ export const StrataWorkspace = defineSearchAttributeKey('StrataWorkspace', Searc
 
 export const strataSearchAttributes = [StrataKind, StrataOrg, StrataArtifact, StrataVersion, StrataWorkspace];
 
-/** The StrataKind/StrataArtifact/StrataVersion attributes of one workflow, typed for `typedSearchAttributes`. */
-export function strataAttributes(input: { kind: string; artifact?: string; version?: string }): SearchAttributePair[] {
+/** The StrataKind/StrataOrg/StrataArtifact/StrataVersion attributes of one workflow, typed for `typedSearchAttributes`. */
+export function strataAttributes(input: { kind: string; artifact?: string; version?: string; org?: string }): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [{ key: StrataKind, value: input.kind }];
+  if (input.org) pairs.push({ key: StrataOrg, value: input.org });
   if (input.artifact) pairs.push({ key: StrataArtifact, value: input.artifact.toLowerCase() });
   if (input.version) pairs.push({ key: StrataVersion, value: input.version });
   return pairs;

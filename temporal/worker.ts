@@ -11,7 +11,7 @@ import { createRunRuntime } from '../core/runs/runtime';
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker, loadWorkflowBundle } from './create-worker';
-import { ensureVcsReconcileSchedule } from './schedules';
+import { ensureCredentialCheckSchedule, ensureVcsReconcileSchedule } from './schedules';
 import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
@@ -27,6 +27,7 @@ const client = await connectClient({ address: config.temporal.address, namespace
 await registerSearchAttributes(client, config.temporal.namespace);
 // The reconcile schedule (moved tags, missed webhooks) is recreated here too, e.g. after a namespace reset.
 await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
+await ensureCredentialCheckSchedule(client, { taskQueue: config.temporal.taskQueue, intervalHours: config.credentials.checkIntervalHours });
 await client.connection.close();
 const signingSecret = await resolveSigningSecret(config);
 const storage = await createStorage(config, signingSecret);

@@ -32,6 +32,7 @@ import {
   webhookAccepted,
 } from '../routes/vcs/shapes';
 import { auditRoutes } from './audit-routes';
+import { credentialsRoutes } from './credentials-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { runsRoutes } from './runs-routes';
@@ -390,6 +391,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...loginRoutes,
   ...ssoRoutes,
   ...auditRoutes,
+  ...credentialsRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

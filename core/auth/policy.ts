@@ -47,6 +47,10 @@ export type Action =
   | 'org.own'
   /** Users and organisations of the whole platform. */
   | 'platform.admin'
+  /** See the organisation's cloud credentials: names, kinds, status, identity (never a secret). */
+  | 'credential.read'
+  /** Create, rotate, check and delete the organisation's cloud credentials. */
+  | 'credential.manage'
   /** See an organisation's workspaces, their runs, logs and state versions. */
   | 'workspace.read'
   /** Upload configurations, queue plan/apply/destroy runs, cancel and discard them, read and write state. */
@@ -88,6 +92,10 @@ export function can(access: Access, action: Action, resource: Resource = {}): bo
       return atLeast(effectiveRole(access, resource), 'admin');
     case 'org.own':
       return atLeast(effectiveRole(access, resource), 'owner');
+    case 'credential.read':
+      return atLeast(effectiveRole(access, resource), 'reader');
+    case 'credential.manage':
+      return atLeast(effectiveRole(access, resource), 'admin');
     case 'workspace.read':
       return atLeast(effectiveRole(access, resource), 'reader');
     case 'workspace.run':

@@ -101,6 +101,8 @@ beforeAll(async () => {
   const gpg = await post('/api/v1/namespaces/zephyr-vault/gpg-keys', owner, { asciiArmor: key.publicArmored });
   const connection = await post('/api/v1/vcs/connections', owner, { kind: 'github', name: 'zephyr-gh', organization: org, baseUrl: github.url, token: 'ghp_matrix' });
   await post('/api/v1/modules/zephyr-vault/demo/aws/vcs', owner, { connectionId: connection.json().id, repository: 'zephyr/infra' });
+  const credential = await post(`/api/v1/orgs/${org}/credentials`, owner, { name: 'zephyr-hcloud', kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: github.url } });
+  await post('/api/v1/orgs/other-corp/credentials', tokens.outsider!, { name: 'other-hcloud', kind: 'hetzner', secret: { token: 'other' }, settings: { endpoint: github.url } });
   const hook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/zephyr`, events: ['webhook.test'] })).json();
   const doomedHook = (await post(`/api/v1/orgs/${org}/webhooks`, owner, { url: `${github.url}/hooks/doomed`, events: ['webhook.test'] })).json();
   await post(`/api/v1/orgs/${org}/webhooks/${hook.id}/test`, owner, {});
@@ -149,6 +151,7 @@ beforeAll(async () => {
     githubUrl: github.url,
     stateWorkspace,
     stateVersionId: state.json().id,
+    credentialId: credential.json().id,
     webhookId: hook.id,
     webhookDeliveryId: webhookDeliveryId!,
     doomedWebhookId: doomedHook.id,

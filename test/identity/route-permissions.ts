@@ -71,6 +71,8 @@ export interface Fixture {
   stateWorkspace: string;
   /** A state version of that workspace. */
   stateVersionId: string;
+  /** A cloud credential of A. */
+  credentialId: string;
   /** A webhook of A with one delivery (of a test event), and a second webhook that the one allowed DELETE removes. */
   webhookId: string;
   webhookDeliveryId: string;
@@ -119,6 +121,7 @@ const stateVersion = (f: Fixture) => ({ ...stateWs(f), id: f.stateVersionId });
 const stateFile = () => ({ version: 4, serial: 1000, lineage: 'matrix-lineage', resources: [] });
 const STATE = '/api/v1/orgs/{org}/workspaces/{ws}/state';
 
+const cred = (f: Fixture) => ({ org: f.org, id: f.credentialId });
 const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
 const wsp = (f: Fixture) => ({ org: f.org, ws: f.workspace });
 const run = (f: Fixture) => ({ id: f.runId });
@@ -229,6 +232,13 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/deliveries': { need: 'admin', params: mod },
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
+  // Cloud credentials: the organisation's members see them (never a secret), its admins change them.
+  'GET /api/v1/orgs/{org}/credentials': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/credentials': { need: 'admin', params: org, body: (f, p) => ({ name: `matrix-${p}`, kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: f.githubUrl } }) },
+  'GET /api/v1/orgs/{org}/credentials/{id}': { need: 'reader', params: cred },
+  'PUT /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, body: () => ({ secret: { token: 'matrix-rotated' } }) },
+  'DELETE /api/v1/orgs/{org}/credentials/{id}': { need: 'admin', params: cred, once: true },
+  'POST /api/v1/orgs/{org}/credentials/{id}/check': { need: 'admin', params: cred },
   // Webhooks are an admin's: members are refused, another organisation's are missing.
   // Workspaces and runs: readers look, publishers upload and queue, admins manage; approvers per policy (publisher in development).
   'GET /api/v1/orgs/{org}/workspaces': { need: 'reader', params: org },

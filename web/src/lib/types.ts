@@ -71,6 +71,7 @@ export type { Team, TeamDetail, TeamMember, TeamNamespaceRole } from '../../../a
 export type { Webhook, WebhookCreated, WebhookDelivery } from '../../../api/routes/webhooks/shapes';
 export type { AuditEntryView as AuditEntry, AuditPage } from '../../../api/routes/audit/shapes';
 export type { SsoProvider } from '../../../api/routes/sso/shapes';
+export type { CloudCredential, CloudCredentialSaved, CredentialKind, CredentialStatus } from '../../../api/routes/credentials/shapes';
 
 /** `POST /api/v1/orgs/{org}/teams` and the fields `PATCH` may change. */
 export interface TeamInput {

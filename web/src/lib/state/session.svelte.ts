@@ -1,4 +1,5 @@
 import { ApiClient } from '../api';
+import { CredentialsApi } from '../credentials-api';
 import { IdentityApi } from '../identity-api';
 import type { Me } from '../types';
 
@@ -92,4 +93,5 @@ export class Session {
 
 export const api: ApiClient = new ApiClient({ token: () => session.token, csrf: () => session.csrf });
 export const identity: IdentityApi = new IdentityApi(api);
+export const credentials: CredentialsApi = new CredentialsApi(api);
 export const session: Session = new Session((): IdentityApi => identity);

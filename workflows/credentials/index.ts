@@ -1,0 +1,2 @@
+export { checkAllCredentials } from './check-all-credentials';
+export { checkCredential } from './check-credential';
