@@ -79,6 +79,7 @@ const schema = z
     STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
     STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
     STRATA_TOFU_BIN: z.string().min(1).optional(),
+    PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
     STRATA_TERRAFORM_BIN: z.string().min(1).optional(),
     STRATA_ENGINE_CA_FILE: z.string().min(1).optional(),
     STRATA_MAX_CONFIGURATION_BYTES: z.coerce.number().int().positive().default(50 * MiB),
@@ -184,6 +185,8 @@ export interface Config {
     terraformBin: string | null;
     /** A CA bundle the engines trust when they call Strata (SSL_CERT_FILE), for a private CA. */
     caFile: string | null;
+    /** The PATH the engines run with (nothing else of the worker's environment reaches them). */
+    enginePath: string;
     maxConfigurationBytes: number;
     /** How often a run waiting for approval reminds its approvers. */
     reminderHours: number;
@@ -295,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tofuBin: e.STRATA_TOFU_BIN ?? null,
       terraformBin: e.STRATA_TERRAFORM_BIN ?? null,
       caFile: e.STRATA_ENGINE_CA_FILE ? resolve(e.STRATA_ENGINE_CA_FILE) : null,
+      enginePath: e.PATH,
       maxConfigurationBytes: e.STRATA_MAX_CONFIGURATION_BYTES,
       reminderHours: e.STRATA_RUN_REMINDER_HOURS,
     },

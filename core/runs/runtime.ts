@@ -13,6 +13,8 @@ export interface RunRuntime {
   pluginCacheDir: string;
   engines: { tofu: string; terraform: string };
   caFile: string | null;
+  /** PATH for the engines' processes. */
+  enginePath: string;
   reminderHours: number;
 }
 
@@ -24,6 +26,7 @@ export async function createRunRuntime(config: Pick<Config, 'encryptionKey' | 'd
     pluginCacheDir: `${config.dataDir}/engine-plugin-cache`,
     engines: { tofu: config.runs.tofuBin ?? 'tofu', terraform: config.runs.terraformBin ?? 'terraform' },
     caFile: config.runs.caFile,
+    enginePath: config.runs.enginePath,
     reminderHours: config.runs.reminderHours,
   };
 }

@@ -89,7 +89,7 @@ export async function prepareWorkdir(input: WorkdirInput): Promise<PreparedWorkd
       { mode: 0o600 },
     );
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      PATH: runtime.enginePath,
       HOME: root,
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',

@@ -19,7 +19,7 @@ import {
 } from '../../../core/db/repos/webhooks';
 import { Conflict, Invalid, NotFound } from '../../../core/errors';
 import { isEventType } from '../../../core/notifications/event-types';
-import { checkWebhookUrl } from '../../../core/notifications/webhook-endpoint';
+import { checkWebhookUrl } from '../../../core/notifications/webhook-url';
 import { generateWebhookSecret } from '../../../core/notifications/webhook-signature';
 import { strataAttributes } from '../../../temporal/search-attributes';
 import { startWorkflow } from '../../../temporal/start-workflow';
