@@ -55,7 +55,7 @@ Options:
     if (values.dir !== undefined) {
       const uploaded = await uploadConfiguration(api, path, values.dir);
       configurationId = uploaded.id;
-      ctx.io.err(`Uploaded ${uploaded.files} files as configuration ${uploaded.id}`);
+      ctx.io.err(`Uploaded ${uploaded.files} file${uploaded.files === 1 ? '' : 's'} as configuration ${uploaded.id}`);
     }
     const accepted = await api.json<{ id: string; workflowId: string; statusUrl: string }>(
       'POST',

@@ -4,7 +4,8 @@ import { UsageError } from '../errors';
 import { workspacesPath } from '../runs/paths';
 import { ENGINES, ENVIRONMENTS, oneOf, parseModuleSource, parseTags } from '../runs/workspace-args';
 
-const options = {
+/** The flags of `workspace create`. */
+export const createOptions = {
   org: { type: 'string' },
   name: { type: 'string' },
   engine: { type: 'string' },
@@ -17,7 +18,7 @@ const options = {
 } as const;
 
 /** The `POST …/workspaces` body of a `workspace create` command line. */
-export function createWorkspaceBody(values: ReturnType<typeof parseCommand<typeof options>>['values']): Record<string, unknown> {
+export function createWorkspaceBody(values: ReturnType<typeof parseCommand<typeof createOptions>>['values']): Record<string, unknown> {
   const body: Record<string, unknown> = { name: required(values, 'name') };
   if (values.engine !== undefined) body.engine = oneOf('engine', values.engine.trim(), ENGINES);
   if (values['engine-version'] !== undefined) body.engineVersion = required(values, 'engine-version');
@@ -55,7 +56,7 @@ Options:
   -h, --help             show this help`,
 
   async run(argv, ctx) {
-    const { values } = parseCommand(argv, options);
+    const { values } = parseCommand(argv, createOptions);
     const org = required(values, 'org');
     const body = createWorkspaceBody(values);
     const created = await ctx.api({ auth: true }).json<{ id: string; name: string }>('POST', workspacesPath(org), body);

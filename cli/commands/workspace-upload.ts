@@ -28,7 +28,7 @@ Options:
     const { org, ws, path } = workspaceOf(values);
     const uploaded = await uploadConfiguration(ctx.api({ auth: true }), path, positionals[0]!);
     if (values.json) return ctx.io.out(JSON.stringify({ id: uploaded.id, sha256: uploaded.sha256, size: uploaded.size }, null, 2));
-    ctx.io.err(`Uploaded ${uploaded.files} files (${uploaded.size} bytes, sha256 ${uploaded.sha256}) to ${org}/${ws}`);
+    ctx.io.err(`Uploaded ${uploaded.files} file${uploaded.files === 1 ? '' : 's'} (${uploaded.size} bytes, sha256 ${uploaded.sha256}) to ${org}/${ws}`);
     ctx.io.out(uploaded.id);
   },
 };
