@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tofuBinary } from '../harness/cli-tools';
 import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
-import { createOrg } from '../identity/session-helpers';
+import { addMember, createOrg, createUser, signIn, userToken } from '../identity/session-helpers';
 
 const BIN = fileURLToPath(new URL('../../cli/bin/strata.mjs', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +42,21 @@ beforeAll(async () => {
   platform = await startPlatform({ tls: true, env: { STRATA_TOFU_BIN: await tofuBinary() } });
   await createOrg(clientFor(platform), platform.token, 'acme');
 });
+
+let publisherTokenValue: string | undefined;
+/** The token of dev@example.com, a publisher of acme (who may approve in development). */
+async function publisherToken(): Promise<string> {
+  publisherTokenValue ??= await memberToken('dev@example.com', 'publisher');
+  return publisherTokenValue;
+}
+
+/** A personal API token of a new member of acme with `role`. */
+async function memberToken(email: string, role: string): Promise<string> {
+  const call = clientFor(platform);
+  const user = await createUser(call, email);
+  await addMember(call, platform.token, 'acme', email, role);
+  return userToken(call, await signIn(call, email, user.password));
+}
 afterAll(async () => {
   await platform?.close();
   await rm(work, { recursive: true, force: true });
@@ -120,7 +135,8 @@ describe('strata workspace and run commands against a running platform', () => {
   });
 
   it('uploads a directory on its own, and reports the API’s errors and usage errors clearly', { timeout: 120_000 }, async () => {
-    const upload = await strata(['workspace', 'upload', '--org', 'acme', '--workspace', 'app', await configurationDir()]);
+    expect((await strata(['workspace', 'create', '--org', 'acme', '--name', 'uploads'])).code).toBe(0);
+    const upload = await strata(['workspace', 'upload', '--org', 'acme', '--workspace', 'uploads', await configurationDir()]);
     expect(upload.code).toBe(0);
     expect(upload.stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
     expect(upload.stderr).toMatch(/Uploaded 1 file /);
@@ -133,11 +149,80 @@ describe('strata workspace and run commands against a running platform', () => {
     expect(unknownRun.code).toBe(1);
     expect(unknownRun.stderr).toContain('[run_not_found, HTTP 404]');
 
-    const bothOps = await strata(['run', 'start', '--org', 'acme', '--workspace', 'app', '--plan-only', '--destroy']);
+    const bothOps = await strata(['run', 'start', '--org', 'acme', '--workspace', 'uploads', '--plan-only', '--destroy']);
     expect(bothOps.code).toBe(2);
+    expect(bothOps.stderr).toContain('--plan-only and --destroy exclude each other');
 
-    const twice = await strata(['workspace', 'create', '--org', 'acme', '--name', 'app']);
+    const twice = await strata(['workspace', 'create', '--org', 'acme', '--name', 'uploads']);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('[workspace_exists, HTTP 409]');
+  });
+
+  it('waits for approval, refuses a non-approver, and a discard ends the follow with exit code 1', { timeout: 300_000 }, async () => {
+    const publisher = await publisherToken();
+    const reader = await memberToken('viewer@example.com', 'reader');
+    expect((await strata(['workspace', 'create', '--org', 'acme', '--name', 'gated'])).code).toBe(0);
+    expect((await strata(['workspace', 'vars', 'set', '--org', 'acme', '--workspace', 'gated', 'greeting=hi'])).code).toBe(0);
+    const started = await strata(['run', 'start', '--org', 'acme', '--workspace', 'gated', '--dir', await configurationDir()]);
+    expect(started.code, started.stderr).toBe(0);
+    const runId = started.stdout.trim();
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(started.stderr).toContain(`strata run logs ${runId} --follow`);
+
+    const follow = strata(['run', 'logs', runId, '--follow'], { STRATA_TOKEN: reader });
+    let status = '';
+    for (let i = 0; i < 240 && !['awaiting_approval', 'errored'].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = JSON.parse((await strata(['run', 'show', runId, '--json'])).stdout).status;
+    }
+    expect(status).toBe('awaiting_approval');
+    const shown = await strata(['run', 'show', runId], { STRATA_TOKEN: publisher });
+    expect(shown.stdout).toMatch(/approvals\s+0 of 1 \(you may approve\)/);
+
+    const refused = await strata(['run', 'approve', runId], { STRATA_TOKEN: reader });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[not_an_approver, HTTP 403]');
+
+    const discarded = await strata(['run', 'discard', runId, '--comment', 'not today'], { STRATA_TOKEN: publisher });
+    expect(discarded.stderr).toBe('');
+    expect(discarded.code).toBe(0);
+    expect(discarded.stdout).toMatch(new RegExp(`^Discarded run ${runId} \\(1 to add, 0 to change, 0 to destroy\\)`));
+
+    const followed = await follow;
+    expect(followed.stdout).toMatch(/terraform_data\.hello will be created/);
+    expect(followed.stderr).toContain(`run ${runId}: awaiting_approval`);
+    expect(followed.stderr).toContain(`strata run approve ${runId}`);
+    expect(followed.stderr).toContain(`strata: run ${runId} discarded`);
+    expect(followed.code).toBe(1);
+
+    const after = await strata(['run', 'show', runId]);
+    expect(after.stdout).toMatch(/status\s+discarded/);
+    expect(after.stdout).toMatch(/discarded\s+\S+ by dev@example\.com: not today/);
+    const cancel = await strata(['run', 'cancel', runId]);
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr).toContain('[run_finished, HTTP 409]');
+  });
+
+  it('follows a run through approval to applied', { timeout: 300_000 }, async () => {
+    const publisher = await publisherToken();
+    expect((await strata(['workspace', 'create', '--org', 'acme', '--name', 'approved'])).code).toBe(0);
+    expect((await strata(['workspace', 'vars', 'set', '--org', 'acme', '--workspace', 'approved', 'greeting=hey'])).code).toBe(0);
+    const run = strata(['run', 'start', '--org', 'acme', '--workspace', 'approved', '--dir', await configurationDir(), '--follow']);
+    let runId: string | undefined;
+    for (let i = 0; i < 240 && !runId; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const listed = JSON.parse((await strata(['workspace', 'show', '--org', 'acme', '--name', 'approved', '--json'])).stdout);
+      if (listed.latestRun?.status === 'awaiting_approval') runId = listed.latestRun.id;
+    }
+    expect(runId).toBeDefined();
+    const approved = await strata(['run', 'approve', runId!, '--comment', 'ship it'], { STRATA_TOKEN: publisher });
+    expect(approved.stderr).toBe('');
+    expect(approved.stdout).toMatch(new RegExp(`^Approved run ${runId}`));
+
+    const followed = await run;
+    expect(followed.stdout).toMatch(/will be created[\s\S]*Apply complete! Resources: 1 added/);
+    expect(followed.stdout).toMatch(/approved\s+\S+ by dev@example\.com: ship it/);
+    expect(followed.stdout).toContain('message = "hey, world"');
+    expect(followed.code).toBe(0);
   });
 });
