@@ -23,6 +23,49 @@ export class ApiClient {
 
   /** Sends a request and returns the parsed JSON answer (null for an empty one, such as a 204). */
   async request<T>(method: string, path: string, init: { body?: RequestBody; headers?: Record<string, string> } = {}): Promise<T> {
+    const res = await this.send(method, path, init);
+    const text = await res.text();
+    if (text === '') return null as T;
+    try {
+      return terminalSafeDeep(JSON.parse(text) as T);
+    } catch {
+      throw new CliError(`${method} ${this.options.url}${path} answered ${res.status} with a body that is not JSON: ${excerpt(text)}`);
+    }
+  }
+
+  /** GETs a plain-text answer (logs), made terminal-safe. */
+  async text(path: string): Promise<string> {
+    const res = await this.send('GET', path, { headers: { accept: 'text/plain' } });
+    return terminalSafe(await res.text());
+  }
+
+  /**
+   * Opens a Server-Sent Events stream and returns the answer, checked to be one: read its body with
+   * {@link readEvents}. `lastEventId` resumes a stream after a dropped connection.
+   */
+  async eventStream(path: string, options: { lastEventId?: string; signal?: AbortSignal } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (options.lastEventId) headers['last-event-id'] = options.lastEventId;
+    const res = await this.send('GET', path, { headers, signal: options.signal });
+    if (!res.headers.get('content-type')?.startsWith('text/event-stream') || !res.body) {
+      await res.body?.cancel();
+      throw new CliError(`GET ${this.options.url}${path} did not answer with an event stream`);
+    }
+    return res;
+  }
+
+  /** Sends `body` as JSON. */
+  json<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    if (body === undefined) return this.request<T>(method, path, { headers });
+    return this.request<T>(method, path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  }
+
+  /** Sends the request; a non-2xx answer becomes an {@link ApiError}, a network failure a {@link CliError}. */
+  private async send(
+    method: string,
+    path: string,
+    init: { body?: RequestBody; headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<Response> {
     const url = `${this.options.url}${path}`;
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
@@ -33,27 +76,17 @@ export class ApiClient {
         method,
         headers,
         body: init.body as BodyInit | undefined,
+        signal: init.signal,
         // Required by fetch for a streamed body; the request is sent while the body is still being produced.
         ...(streamed ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (err) {
       throw unreachable(this.options.url, err);
     }
-    const text = await res.text();
-    if (!res.ok) throw apiError(res, text);
-    if (text === '') return null as T;
-    try {
-      return terminalSafeDeep(JSON.parse(text) as T);
-    } catch {
-      throw new CliError(`${method} ${url} answered ${res.status} with a body that is not JSON: ${excerpt(text)}`);
-    }
+    if (!res.ok) throw apiError(res, await res.text());
+    return res;
   }
 
-  /** Sends `body` as JSON. */
-  json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    if (body === undefined) return this.request<T>(method, path);
-    return this.request<T>(method, path, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  }
 }
 
 function apiError(res: Response, text: string): ApiError {

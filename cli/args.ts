@@ -14,7 +14,8 @@ export function wantsHelp(argv: string[]): boolean {
 
 /**
  * Strict `parseArgs` that turns its errors (unknown flag, missing value) into a {@link UsageError} and checks
- * the number of positional arguments, naming them in the message.
+ * the number of positional arguments, naming them in the message. A last name ending in `...` (`KEY=VALUE...`)
+ * takes one or more arguments.
  */
 export function parseCommand<const O extends Options>(argv: string[], options: O, positionals: readonly string[] = []) {
   let parsed;
@@ -28,7 +29,7 @@ export function parseCommand<const O extends Options>(argv: string[], options: O
   if (parsed.positionals.length < positionals.length) {
     throw new UsageError(`missing ${positionals.slice(parsed.positionals.length).map((p) => `<${p}>`).join(' ')}`);
   }
-  if (parsed.positionals.length > positionals.length) {
+  if (parsed.positionals.length > positionals.length && !positionals.at(-1)?.endsWith('...')) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals.length])}`);
   }
   return parsed;

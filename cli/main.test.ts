@@ -28,6 +28,11 @@ describe('main', () => {
     const command = capture();
     expect(await main(['provider', 'publish', '--help'], command, nowhere)).toBe(0);
     expect(command.stdout.join('\n')).toMatch(/^Usage: strata provider publish <dist-dir>/);
+
+    // A command of more than one word after the group.
+    const vars = capture();
+    expect(await main(['workspace', 'vars', 'set', '--help'], vars, nowhere)).toBe(0);
+    expect(vars.stdout.join('\n')).toMatch(/^Usage: strata workspace vars set --org <org> --workspace <ws>/);
   });
 
   it('rejects unknown commands, unknown flags and missing arguments with exit code 2', async () => {
@@ -38,6 +43,13 @@ describe('main', () => {
       ['token', 'revoke'],
       ['token', 'revoke', 'a', 'b'],
       ['gpg-key', 'list'],
+      ['workspace', 'vars'],
+      ['workspace', 'vars', 'set', '--org', 'acme', '--workspace', 'app'],
+      ['workspace', 'create', '--org', 'acme'],
+      ['workspace', 'create', '--org', 'acme', '--name', 'app', '--engine', 'pulumi'],
+      ['run', 'logs', 'abc', '--phase', 'init'],
+      ['run', 'start', '--org', 'acme', '--workspace', 'app', '--json', '--follow'],
+      ['run', 'approve'],
     ]) {
       const io = capture();
       expect(await main(argv, io, nowhere), argv.join(' ')).toBe(2);

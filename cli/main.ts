@@ -42,7 +42,8 @@ export async function main(argv: string[], io: Io, env: CliEnv): Promise<number>
     return 0;
   }
   const inGroup = commands.filter((c) => c.group === group);
-  const command = inGroup.find((c) => c.action === action);
+  // An action may be more than one word (`workspace vars set`).
+  const command = inGroup.find((c) => c.action.split(' ').every((word, i) => argv[1 + i] === word));
   if (!command) {
     if (inGroup.length > 0 && (action === undefined || action.startsWith('-')) && wantsHelp(argv.slice(1))) {
       io.out(overview(inGroup));
@@ -54,7 +55,7 @@ export async function main(argv: string[], io: Io, env: CliEnv): Promise<number>
     return 2;
   }
 
-  const rest = argv.slice(2);
+  const rest = argv.slice(1 + command.action.split(' ').length);
   if (wantsHelp(rest)) {
     io.out(command.help);
     return 0;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { pack, type Pack } from 'tar-stream';
 import { CliError } from '../errors';
-import { readModuleTree, type TreeEntry } from './module-tree';
+import { readModuleTree, type TreeEntry, type TreeRules } from './module-tree';
 
 /** Every entry's mtime. Fixed so that the archive depends on the tree's content only. */
 export const ARCHIVE_MTIME = new Date('1980-01-01T00:00:00Z');
@@ -42,8 +42,8 @@ function addEntry(archive: Pack, entry: TreeEntry): Promise<void> {
  * @throws CliError as {@link readModuleTree}; the stream fails with a CliError if a file changes or disappears
  *   while it is being packed
  */
-export async function packModule(dir: string): Promise<{ entries: TreeEntry[]; archive: Readable }> {
-  const entries = await readModuleTree(dir);
+export async function packModule(dir: string, rules?: TreeRules): Promise<{ entries: TreeEntry[]; archive: Readable }> {
+  const entries = await readModuleTree(dir, rules);
   const tar = pack();
   const gzip = createGzip({ level: 9 });
   tar.pipe(gzip);

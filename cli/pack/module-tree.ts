@@ -38,10 +38,22 @@ function describe(dirent: Dirent): string {
   return 'not a regular file';
 }
 
-async function walk(root: string, prefix: string, out: TreeEntry[]): Promise<void> {
+/** What to leave out of a tree, and how to say that nothing was left. */
+export interface TreeRules {
+  excluded(name: string): boolean;
+  /** The error for a tree with no files. */
+  empty(dir: string): string;
+}
+
+const MODULE_RULES: TreeRules = {
+  excluded: isExcluded,
+  empty: (dir) => `nothing to publish: ${dir} has no files (after leaving out .git, .terraform, state files and .DS_Store)`,
+};
+
+async function walk(root: string, prefix: string, out: TreeEntry[], rules: TreeRules): Promise<void> {
   const dirents = await readdir(prefix ? join(root, prefix) : root, { withFileTypes: true });
   for (const dirent of dirents) {
-    if (isExcluded(dirent.name)) continue;
+    if (rules.excluded(dirent.name)) continue;
     const name = prefix ? `${prefix}/${dirent.name}` : dirent.name;
     const path = join(root, name);
     if (dirent.name.includes('\\')) {
@@ -55,7 +67,7 @@ async function walk(root: string, prefix: string, out: TreeEntry[]): Promise<voi
     }
     if (dirent.isDirectory()) {
       out.push({ name: `${name}/`, type: 'directory', path, size: 0, mode: 0o755 });
-      await walk(root, name, out);
+      await walk(root, name, out, rules);
     } else if (dirent.isFile()) {
       const stats = await lstat(path);
       out.push({ name, type: 'file', path, size: stats.size, mode: stats.mode & 0o111 ? 0o755 : 0o644 });
@@ -66,16 +78,14 @@ async function walk(root: string, prefix: string, out: TreeEntry[]): Promise<voi
 }
 
 /**
- * Lists what a module archive of `dir` holds: every file and directory below it except the excluded ones,
+ * Lists what a module archive of `dir` holds: every file and directory below it except those `rules` exclude,
  * sorted bytewise by archive name (a directory before its contents).
  * @throws CliError for a symbolic link or special file anywhere in the tree, a backslash in a name, or a
  *   tree with no files
  */
-export async function readModuleTree(dir: string): Promise<TreeEntry[]> {
+export async function readModuleTree(dir: string, rules: TreeRules = MODULE_RULES): Promise<TreeEntry[]> {
   const entries: TreeEntry[] = [];
-  await walk(dir, '', entries);
-  if (!entries.some((e) => e.type === 'file')) {
-    throw new CliError(`nothing to publish: ${dir} has no files (after leaving out .git, .terraform, state files and .DS_Store)`);
-  }
+  await walk(dir, '', entries, rules);
+  if (!entries.some((e) => e.type === 'file')) throw new CliError(rules.empty(dir));
   return entries.sort((a, b) => compareNames(a.name, b.name));
 }
