@@ -1,6 +1,5 @@
 import { guardedFetch, type GuardedTls } from '../vcs/guarded-fetch';
 import type { NetworkPolicy } from '../vcs/network-policy';
-import { VcsUnavailable } from '../vcs/errors';
 import { Invalid } from '../errors';
 import { reworded } from './webhook-url';
 
