@@ -18,6 +18,8 @@ import { ensureChromium, launchChromium } from './chromium';
 const SHOTS = join(import.meta.dirname, '..', '..', '.artifacts', 'screenshots');
 const ORG = 'acme-web-runs';
 const SECRET = 'hunter2-never-shown-anywhere';
+// The machine is shared: a page may take a few seconds to answer.
+const WAIT = { timeout: 20_000 };
 
 let platform: Platform;
 let browser: Browser;
@@ -104,7 +106,7 @@ describe('the runs dashboard', () => {
   it('creates a production workspace, applies a configuration after an approval given in the page, and shows its outputs', async () => {
     const page = await newPage();
     await signInPage(page, adam, `/orgs/${ORG}/workspaces`);
-    await expect.poll(() => page.getByText(`${ORG} has no workspaces yet.`).count()).toBe(1);
+    await expect.poll(() => page.getByText(`${ORG} has no workspaces yet.`).count(), WAIT).toBe(1);
 
     // Create the workspace.
     await page.getByLabel('Name', { exact: true }).fill('network-prod');
@@ -112,7 +114,7 @@ describe('the runs dashboard', () => {
     await page.getByLabel('Tags', { exact: true }).fill('team=network, owner=adam');
     await page.getByRole('button', { name: 'Create workspace' }).click();
     await page.waitForURL(`**/orgs/${ORG}/workspaces/network-prod`);
-    await expect.poll(() => page.locator('.ws-name').textContent()).toBe('network-prod');
+    await expect.poll(() => page.locator('.ws-name').textContent(), WAIT).toBe('network-prod');
 
     // Variables: one plain, one sensitive (write-only: shown as "••• set" once stored).
     const vars = page.getByRole('form', { name: 'Variables' });
@@ -124,10 +126,10 @@ describe('the runs dashboard', () => {
     await vars.getByLabel('secret is sensitive').check();
     await vars.getByLabel('Value of secret').fill(SECRET);
     await vars.getByRole('button', { name: 'Save variables' }).click();
-    await expect.poll(() => vars.getByRole('status').textContent()).toBe('Saved.');
-    await expect.poll(() => vars.locator('tr[data-variable="secret"] [data-sensitive]').textContent()).toBe('••• set');
+    await expect.poll(() => vars.getByRole('status').textContent(), WAIT).toBe('Saved.');
+    await expect.poll(() => vars.locator('tr[data-variable="secret"] [data-sensitive]').textContent(), WAIT).toBe('••• set');
     await page.reload();
-    await expect.poll(() => page.locator('tr[data-variable="secret"] [data-sensitive]').textContent()).toBe('••• set');
+    await expect.poll(() => page.locator('tr[data-variable="secret"] [data-sensitive]').textContent(), WAIT).toBe('••• set');
     expect(await page.content()).not.toContain(SECRET);
 
     // Upload the configuration as a tar.gz through the file input.
@@ -135,7 +137,7 @@ describe('the runs dashboard', () => {
     await writeTarGz(archive, [{ name: 'main.tf', content: MAIN_TF }]);
     await page.getByLabel('Configuration (.tar.gz of the root module)').setInputFiles({ name: 'configuration.tar.gz', mimeType: 'application/gzip', buffer: await readFile(archive) });
     await page.getByRole('button', { name: 'Upload configuration' }).click();
-    await expect.poll(() => page.getByTestId('configuration-uploaded').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('configuration-uploaded').count(), WAIT).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'runs-workspace.png'), fullPage: true });
 
     // Start an apply: the run page follows it live.
@@ -147,10 +149,10 @@ describe('the runs dashboard', () => {
       .poll(() => status.getAttribute('data-run-status'), { timeout: 180_000, message: 'the run should wait for approval' })
       .toMatch(/awaiting_approval|errored/);
     if ((await status.getAttribute('data-run-status')) === 'errored') throw new Error(`the run errored:\n${await runReport(runId)}`);
-    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toMatch(/\+1 to add\s*~0 to change\s*-0 to destroy/);
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), WAIT).toMatch(/\+1 to add\s*~0 to change\s*-0 to destroy/);
     expect(await page.locator('[data-change="create"]').textContent()).toContain('terraform_data.thing');
     // The plan's log arrived over the live stream.
-    await expect.poll(() => page.getByTestId('run-log').textContent()).toContain('terraform_data.thing');
+    await expect.poll(() => page.getByTestId('run-log').textContent(), WAIT).toContain('terraform_data.thing');
     expect(await page.locator('[data-testid="run-log"] [data-phase="plan"]').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Approve and apply' }).count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'runs-awaiting-approval.png'), fullPage: true });
@@ -158,10 +160,10 @@ describe('the runs dashboard', () => {
     // A reader sees the run waiting, in the queue too, and no way to approve it.
     const reader = await newPage();
     await signInPage(reader, rob, `/orgs/${ORG}/runs`);
-    await expect.poll(() => reader.locator(`tr[data-run="${runId}"] [data-run-status]`).textContent()).toBe('awaiting approval');
+    await expect.poll(() => reader.locator(`tr[data-run="${runId}"] [data-run-status]`).textContent(), WAIT).toBe('awaiting approval');
     await reader.locator(`tr[data-run="${runId}"] a`).first().click();
     await reader.waitForURL(`**/runs/${runId}`);
-    await expect.poll(() => reader.getByTestId('awaiting-approver').count()).toBe(1);
+    await expect.poll(() => reader.getByTestId('awaiting-approver').count(), WAIT).toBe(1);
     expect(await reader.getByRole('button', { name: 'Approve and apply' }).count()).toBe(0);
     expect(await reader.getByRole('button', { name: 'Discard' }).count()).toBe(0);
     await reader.screenshot({ path: join(SHOTS, 'runs-reader-no-approve.png'), fullPage: true });
@@ -173,11 +175,11 @@ describe('the runs dashboard', () => {
       .poll(() => status.getAttribute('data-run-status'), { timeout: 180_000, message: 'the run should be applied' })
       .toMatch(/^(applied|errored)$/);
     if ((await status.getAttribute('data-run-status')) === 'errored') throw new Error(`the run errored after approval:\n${await runReport(runId)}`);
-    await expect.poll(() => page.locator('tr[data-output="greeting"] td').textContent()).toBe('hello from the dashboard');
+    await expect.poll(() => page.locator('tr[data-output="greeting"] td').textContent(), WAIT).toBe('hello from the dashboard');
     expect(await page.locator('tr[data-output="secret_out"] td').textContent()).toBe('sensitive');
     expect(await page.locator('.approvals').textContent()).toContain('looks right');
     expect(await page.getByRole('button', { name: 'Approve and apply' }).count()).toBe(0);
-    await expect.poll(() => page.locator('[data-testid="run-log"] [data-phase="apply"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="run-log"] [data-phase="apply"]').count(), WAIT).toBeGreaterThan(0);
     expect(await page.content()).not.toContain(SECRET);
     await page.screenshot({ path: join(SHOTS, 'runs-applied.png'), fullPage: true });
 
@@ -185,29 +187,77 @@ describe('the runs dashboard', () => {
     await page.getByLabel('Search text', { exact: true }).fill('terraform_data.thing');
     await page.getByLabel('Phase', { exact: true }).selectOption('apply');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /matching line/ }).textContent()).toMatch(/[1-9]\d* matching lines?/);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /matching line/ }).textContent(), WAIT).toMatch(/[1-9]\d* matching lines?/);
     const phases = await page.locator('[data-testid="run-log"] [data-phase]').evaluateAll((els) => els.map((e) => e.getAttribute('data-phase')));
     expect(new Set(phases)).toEqual(new Set(['apply']));
     await page.getByRole('button', { name: 'Back to the live log' }).click();
-    await expect.poll(() => page.locator('[data-testid="run-log"] [data-phase="plan"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="run-log"] [data-phase="plan"]').count(), WAIT).toBeGreaterThan(0);
 
     // Back on the workspaces list: the latest run is applied, the queue is empty.
     await page.goto(`/orgs/${ORG}/workspaces`);
-    await expect.poll(() => page.locator('tr[data-workspace="network-prod"] [data-run-status]').textContent()).toBe('applied');
+    await expect.poll(() => page.locator('tr[data-workspace="network-prod"] [data-run-status]').textContent(), WAIT).toBe('applied');
     await page.goto(`/orgs/${ORG}/runs`);
-    await expect.poll(() => page.getByText(`No runs in progress in ${ORG}.`).count()).toBe(1);
+    await expect.poll(() => page.getByText(`No runs in progress in ${ORG}.`).count(), WAIT).toBe(1);
   });
 
   it('shows a reader the workspace without the admin forms or a sensitive value', async () => {
     const page = await newPage();
     await signInPage(page, rob, `/orgs/${ORG}/workspaces/network-prod`);
-    await expect.poll(() => page.locator('.ws-name').textContent()).toBe('network-prod');
-    await expect.poll(() => page.locator('tr[data-variable="secret"] [data-sensitive]').textContent()).toBe('••• set');
+    await expect.poll(() => page.locator('.ws-name').textContent(), WAIT).toBe('network-prod');
+    await expect.poll(() => page.locator('tr[data-variable="secret"] [data-sensitive]').textContent(), WAIT).toBe('••• set');
     expect(await page.getByRole('button', { name: 'Start apply' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Save variables' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Workspace settings' }).count()).toBe(0);
     expect(await page.locator('tr[data-run] [data-run-status]').first().textContent()).toBe('applied');
     expect(await page.content()).not.toContain(SECRET);
     await page.screenshot({ path: join(SHOTS, 'runs-workspace-reader.png'), fullPage: true });
+  });
+
+  it('lists the state versions, compares two and restores an earlier one (admins only)', async () => {
+    // A second apply through the API changes the resource: a second state version.
+    const call = clientFor(platform);
+    const json = { 'content-type': 'application/json' };
+    const ws = `/api/v1/orgs/${ORG}/workspaces/network-prod`;
+    const vars = [
+      { key: 'greeting', value: 'hello again', category: 'terraform' },
+      { key: 'secret', category: 'terraform', sensitive: true },
+    ];
+    expect((await call(`${ws}/variables`, { method: 'PUT', token: ownerToken, headers: json, body: JSON.stringify(vars) })).status).toBe(200);
+    const started = await call(`${ws}/runs`, { method: 'POST', token: ownerToken, headers: json, body: JSON.stringify({ operation: 'apply' }) });
+    expect(started.status).toBe(202);
+    const runId = started.json().id as string;
+    const waitFor = async (wanted: string) => {
+      await expect
+        .poll(async () => (await call(`/api/v1/runs/${runId}`, { token: ownerToken })).json().status, { timeout: 180_000, interval: 500 })
+        .toMatch(new RegExp(`^(${wanted}|errored)$`));
+      const status = (await call(`/api/v1/runs/${runId}`, { token: ownerToken })).json().status;
+      if (status === 'errored') throw new Error(`the second run errored:\n${await runReport(runId)}`);
+    };
+    await waitFor('awaiting_approval');
+    expect((await call(`/api/v1/runs/${runId}/approve`, { method: 'POST', token: ownerToken, headers: json, body: '{}' })).status).toBe(202);
+    await waitFor('applied');
+
+    const page = await newPage();
+    await signInPage(page, adam, `/orgs/${ORG}/workspaces/network-prod`);
+    const rows = page.locator('tr[data-state-version]');
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+    expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-state-version')))).toEqual(['2', '1']);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => page.getByTestId('state-diff').textContent(), WAIT).toContain('terraform_data.thing');
+    expect(await page.getByTestId('state-diff').textContent()).toContain('Serial 1 → 2');
+    expect(await page.getByTestId('state-diff').textContent()).toContain('output.greeting');
+    await page.screenshot({ path: join(SHOTS, 'runs-state-diff.png'), fullPage: true });
+
+    await page.locator('tr[data-state-version="1"]').getByRole('button', { name: 'Restore…' }).click();
+    await page.locator('tr[data-state-version="1"]').getByRole('button', { name: 'Restore now' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'restored' }).textContent(), WAIT).toBe('Serial 1 restored as serial 3.');
+    await expect.poll(() => rows.count(), WAIT).toBe(3);
+    expect(await page.locator('tr[data-state-version="3"]').textContent()).toContain('rollback');
+    await page.screenshot({ path: join(SHOTS, 'runs-state-restored.png'), fullPage: true });
+
+    const reader = await newPage();
+    await signInPage(reader, rob, `/orgs/${ORG}/workspaces/network-prod`);
+    await expect.poll(() => reader.locator('tr[data-state-version]').count(), WAIT).toBe(3);
+    expect(await reader.getByRole('button', { name: 'Restore…' }).count()).toBe(0);
   });
 });
