@@ -125,6 +125,25 @@ export class ApiClient {
     }
   }
 
+  /**
+   * Opens a streamed GET (Server-Sent Events read with `fetch`, so a pasted token goes in the header like on
+   * every other request) and hands back the response whose body the caller reads.
+   */
+  async openStream(path: string, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...init.headers };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method: 'GET', headers, signal: init.signal, credentials: 'same-origin', cache: 'no-store' });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new ApiError(0, 'network', 'could not reach the registry: check your connection and try again');
+    }
+    if (!res.ok || !res.body) throw await readError(res);
+    return res;
+  }
+
   search(s: CatalogSearch, signal?: AbortSignal): Promise<CatalogPage> {
     return this.request('GET', '/api/v1/search', {
       query: { q: s.q, namespace: s.namespace, provider: s.provider, kind: s.kind, sort: s.sort, page: s.page, per_page: s.perPage },

@@ -23,6 +23,14 @@ describe('routes', () => {
     expect(matchRoute('/orgs/acme')).toEqual({ name: 'org', org: 'acme', tab: 'members' });
     expect(matchRoute('/orgs/acme/audit')).toEqual({ name: 'org', org: 'acme', tab: 'audit' });
     expect(matchRoute('/orgs/acme/teams/platform')).toEqual({ name: 'team', org: 'acme', team: 'platform' });
+    expect(matchRoute('/orgs/acme/workspaces')).toEqual({ name: 'org', org: 'acme', tab: 'workspaces' });
+    expect(matchRoute('/orgs/acme/runs')).toEqual({ name: 'org', org: 'acme', tab: 'runs' });
+    expect(matchRoute('/orgs/acme/workspaces/net-prod')).toEqual({ name: 'workspace', org: 'acme', workspace: 'net-prod' });
+    expect(matchRoute('/orgs/acme/workspaces/net-prod/x').name).toBe('not-found');
+    expect(matchRoute('/runs/0b0e7a4e-7f39-4a8e-9a53-1f2d3c4b5a69')).toEqual({ name: 'run', runId: '0b0e7a4e-7f39-4a8e-9a53-1f2d3c4b5a69' });
+    expect(matchRoute('/runs').name).toBe('not-found');
+    expect(matchRoute('/runs/a/b').name).toBe('not-found');
+    expect(matchRoute(links.workspace('a b', 'ws_1'))).toEqual({ name: 'workspace', org: 'a b', workspace: 'ws_1' });
     expect(matchRoute('/orgs/acme/secrets').name).toBe('not-found');
     expect(matchRoute('/orgs/acme/members/x').name).toBe('not-found');
   });

@@ -16,10 +16,12 @@ export type Route =
   | { name: 'orgs' }
   | { name: 'org'; org: string; tab: OrgTab }
   | { name: 'team'; org: string; team: string }
+  | { name: 'workspace'; org: string; workspace: string }
+  | { name: 'run'; runId: string }
   | { name: 'not-found'; path: string };
 
 /** The pages of one organisation. */
-export const ORG_TABS = ['members', 'teams', 'namespaces', 'credentials', 'webhooks', 'audit'] as const;
+export const ORG_TABS = ['members', 'teams', 'namespaces', 'workspaces', 'runs', 'credentials', 'webhooks', 'audit'] as const;
 export type OrgTab = (typeof ORG_TABS)[number];
 const isOrgTab = (s: string | undefined): s is OrgTab => (ORG_TABS as readonly string[]).includes(s ?? '');
 
@@ -76,7 +78,12 @@ export function matchRoute(pathname: string): Route {
       if (!org) return rest.length ? notFound : { name: 'orgs' };
       if (tab === undefined) return { name: 'org', org, tab: 'members' };
       if (tab === 'teams' && team && rest.length === 3) return { name: 'team', org, team };
+      if (tab === 'workspaces' && team && rest.length === 3) return { name: 'workspace', org, workspace: team };
       return isOrgTab(tab) && rest.length === 2 ? { name: 'org', org, tab } : notFound;
+    }
+    case 'runs': {
+      const [runId] = rest;
+      return runId && rest.length === 1 ? { name: 'run', runId } : notFound;
     }
     default:
       return notFound;
@@ -120,4 +127,6 @@ export const links = {
   orgs: () => '/orgs',
   org: (org: string, tab: OrgTab = 'members', query?: Record<string, string | undefined>) => withQuery(`/orgs/${enc(org)}/${tab}`, query),
   team: (org: string, team: string) => `/orgs/${enc(org)}/teams/${enc(team)}`,
+  workspace: (org: string, workspace: string) => `/orgs/${enc(org)}/workspaces/${enc(workspace)}`,
+  run: (runId: string) => `/runs/${enc(runId)}`,
 };

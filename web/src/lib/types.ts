@@ -99,3 +99,78 @@ export type Role = 'reader' | 'publisher' | 'admin' | 'owner';
 /** What an API token may do at most, below its owner's roles. */
 export type Scope = 'read' | 'publish' | 'admin';
 export type Visibility = 'private' | 'public';
+
+export type { LogLine, Run, Workspace, WorkspaceDetail } from '../../../api/routes/workspaces/shapes';
+import type { Run, WorkspaceDetail } from '../../../api/routes/workspaces/shapes';
+
+export type WorkspaceVariable = WorkspaceDetail['variables'][number];
+export type RunStatus =
+  | 'queued'
+  | 'planning'
+  | 'awaiting_approval'
+  | 'applying'
+  | 'applied'
+  | 'planned_no_changes'
+  | 'planned'
+  | 'discarded'
+  | 'canceled'
+  | 'errored';
+export type RunOperation = Run['operation'];
+export type Engine = WorkspaceDetail['engine'];
+export type Environment = WorkspaceDetail['environment'];
+
+/** Where a workspace's configuration comes from (`POST …/workspaces` `source`). */
+export type WorkspaceSourceInput =
+  | { kind: 'upload' }
+  | { kind: 'module'; namespace: string; name: string; system: string; version?: string };
+
+/** `POST /api/v1/orgs/{org}/workspaces`. */
+export interface WorkspaceInput {
+  name: string;
+  engine?: Engine;
+  environment?: Environment;
+  autoApply?: boolean;
+  tags?: Record<string, string>;
+  source?: WorkspaceSourceInput;
+}
+
+/** One variable as `PUT …/variables` takes it: a sensitive one without `value` keeps its stored value. */
+export interface VariableInput {
+  key: string;
+  value?: string;
+  category: 'terraform' | 'env';
+  sensitive?: boolean;
+  hcl?: boolean;
+}
+
+/** The log search's filters (`GET /api/v1/runs/{id}/logs/search`). */
+export interface LogFilter {
+  q?: string;
+  phase?: 'plan' | 'apply';
+  severity?: 'info' | 'warn' | 'error';
+}
+
+// The state backend's shapes (api/routes/state/shapes.ts), written out here until that area is merged.
+/** One kept version of a workspace's state: metadata only. */
+export interface StateVersion {
+  id: string;
+  serial: number;
+  lineage: string;
+  sha256: string;
+  size: number;
+  resources: number;
+  createdBy: string | null;
+  runId: string | null;
+  restoredFrom: string | null;
+  createdAt: string;
+}
+
+/** What changed between two state versions: addresses and attribute paths, never values. */
+export interface StateDiff {
+  from: StateVersion;
+  to: StateVersion;
+  added: string[];
+  removed: string[];
+  changed: { address: string; attributes: string[] }[];
+  outputs: { added: string[]; removed: string[]; changed: string[] };
+}
