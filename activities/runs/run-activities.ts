@@ -22,13 +22,18 @@ import type { RunRuntime } from '../../core/runs/runtime';
 import { lockFileKey, planJsonKey, planKey } from '../../core/runs/storage-keys';
 import { prepareWorkdir, type PreparedWorkdir } from '../../core/runs/workdir';
 import type { BlobStorage } from '../../core/storage/storage';
+import type { CredentialRuntime } from '../credentials/credential-check';
 import { failureOf } from '../failures';
+import { runCredentialEnv } from './run-credentials';
 
 export interface RunActivityDeps {
   db: Db;
   storage: BlobStorage;
   limits: ExtractLimits;
   runs?: RunRuntime;
+  /** Opens cloud credentials and applies the network policy (the VCS runtime serves: the same key and policy). */
+  credentials?: CredentialRuntime;
+  vcs?: CredentialRuntime;
 }
 
 /** What the run workflow needs to know about its run once it starts (no secrets). */
@@ -87,7 +92,11 @@ export function createRunActivities(deps: RunActivityDeps) {
     const beat = setInterval(() => activity.heartbeat({ phase }), HEARTBEAT_MS);
     let workdir: PreparedWorkdir | null = null;
     try {
-      workdir = await prepareWorkdir({ db: deps.db, storage: deps.storage, limits: deps.limits, runtime: rt, ...loaded, org, token: minted.token });
+      const credentials = deps.credentials ?? deps.vcs;
+      const credentialEnv = credentials
+        ? await runCredentialEnv({ db: deps.db, credentials, runs: rt }, { runId, phase, orgName: org.name, workspaceName: loaded.ws.name, workspaceId: loaded.ws.id })
+        : {};
+      workdir = await prepareWorkdir({ db: deps.db, storage: deps.storage, limits: deps.limits, runtime: rt, ...loaded, org, token: minted.token, credentialEnv });
       const sink = await RunLogSink.open(deps.db, runId, phase, workdir.mask);
       const bin = loaded.ws.engine === 'terraform' ? rt.engines.terraform : rt.engines.tofu;
       try {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { decisionInput, logSearchQuery, logsQuery, runParams } from '../routes/runs/schemas';
 import { orgParams } from '../routes/orgs/schemas';
-import { createRunInput, createWorkspaceInput, patchWorkspaceInput, policyInput, variablesInput, workspaceParams } from '../routes/workspaces/schemas';
-import { configurationCreated, created, logLineList, run, runAccepted, runList, runPolicy, workspaceDetail, workspaceList, workspaceVariable } from '../routes/workspaces/shapes';
+import { createRunInput, createWorkspaceInput, credentialBindingInput, patchWorkspaceInput, policyInput, variablesInput, workspaceParams } from '../routes/workspaces/schemas';
+import { boundCredentialList, configurationCreated, created, logLineList, run, runAccepted, runList, runPolicy, workspaceDetail, workspaceList, workspaceVariable } from '../routes/workspaces/shapes';
 import { binary, ok, type RouteSpec } from './route-spec';
 
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema });
@@ -24,6 +24,16 @@ export const runsRoutes: RouteSpec[] = [
     params: workspaceParams,
     body: json(variablesInput),
     responses: { 200: ok('variables', z.object({ items: z.array(workspaceVariable) })) },
+    errors: bodyErrors,
+  },
+  {
+    method: 'put',
+    path: `${ws}/{ws}/credentials`,
+    summary: "Bind the organisation's cloud credentials to a workspace (its runs get their environment) (admins)",
+    auth: true,
+    params: workspaceParams,
+    body: json(credentialBindingInput),
+    responses: { 200: ok('bound', boundCredentialList) },
     errors: bodyErrors,
   },
   {

@@ -16,9 +16,11 @@ export interface RunRuntime {
   /** PATH for the engines' processes. */
   enginePath: string;
   reminderHours: number;
+  /** Key rotation and token lifetime of the ID tokens runs exchange for cloud credentials. */
+  workloadIdentity: Config['workloadIdentity'];
 }
 
-export async function createRunRuntime(config: Pick<Config, 'encryptionKey' | 'dataDir' | 'publicUrl' | 'runs'>): Promise<RunRuntime> {
+export async function createRunRuntime(config: Pick<Config, 'encryptionKey' | 'dataDir' | 'publicUrl' | 'runs' | 'workloadIdentity'>): Promise<RunRuntime> {
   return {
     secrets: await resolveSecretBox(config),
     publicUrl: config.publicUrl,
@@ -28,5 +30,6 @@ export async function createRunRuntime(config: Pick<Config, 'encryptionKey' | 'd
     caFile: config.runs.caFile,
     enginePath: config.runs.enginePath,
     reminderHours: config.runs.reminderHours,
+    workloadIdentity: config.workloadIdentity,
   };
 }

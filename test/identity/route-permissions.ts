@@ -247,6 +247,7 @@ export const routePermissions: Record<string, RouteCase> = {
   'PATCH /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: wsp, body: () => ({ autoApply: false }) },
   'DELETE /api/v1/orgs/{org}/workspaces/{ws}': { need: 'admin', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), once: true },
   'PUT /api/v1/orgs/{org}/workspaces/{ws}/variables': { need: 'admin', params: wsp, body: () => [{ key: 'region', value: 'eu-west-1', category: 'terraform' }] },
+  'PUT /api/v1/orgs/{org}/workspaces/{ws}/credentials': { need: 'admin', params: wsp, body: () => ({ credentialIds: [] }) },
   'POST /api/v1/orgs/{org}/workspaces/{ws}/configurations': { need: 'publisher', params: wsp, body: () => ({ raw: 'module', contentType: 'application/gzip' }) },
   // A speculative plan of a workspace with no configuration is refused after the permission check.
   'POST /api/v1/orgs/{org}/workspaces/{ws}/runs': { need: 'publisher', params: (f) => ({ org: f.org, ws: f.doomedWorkspace }), body: () => ({ operation: 'plan' }), allow: { status: 400, code: 'configuration_missing' } },

@@ -26,9 +26,14 @@ export function presentWorkspace(ws: WorkspaceRow, org: OrgRow, extra: { locked:
   };
 }
 
-export function presentWorkspaceDetail(ws: WorkspaceRow, org: OrgRow, extra: { locked: boolean; latestRun: RunRow | null; variables: VariableRow[] }): WorkspaceDetail {
+export function presentWorkspaceDetail(
+  ws: WorkspaceRow,
+  org: OrgRow,
+  extra: { locked: boolean; latestRun: RunRow | null; variables: VariableRow[]; credentials: WorkspaceDetail['credentials'] },
+): WorkspaceDetail {
   return {
     ...presentWorkspace(ws, org, extra),
+    credentials: extra.credentials,
     variables: extra.variables.map((v) => ({ key: v.key, category: v.category, value: v.sensitive ? null : v.value, sensitive: v.sensitive, hcl: v.hcl })),
   };
 }

@@ -4,7 +4,9 @@ import { actorOf, principalId } from '../../../core/auth/principal';
 import { isUniqueViolation } from '../../../core/db/knex';
 import type { OrgRow } from '../../../core/db/repos/organizations';
 import { listRuns } from '../../../core/db/repos/runs';
+import { findCloudCredential } from '../../../core/db/repos/cloud-credentials';
 import { findStateLock } from '../../../core/db/repos/state-locks';
+import { bindWorkspaceCredential, listWorkspaceCredentialIds } from '../../../core/db/repos/workspace-credentials';
 import { deleteWorkspace, insertWorkspace, listVariables, listWorkspaces, updateWorkspace, type WorkspaceRow } from '../../../core/db/repos/workspaces';
 import { Conflict, Invalid, NotFound } from '../../../core/errors';
 import { approvalPolicies, approvalPolicyFor, saveApprovalPolicy } from '../../../core/runs/approval-policy';
@@ -23,7 +25,7 @@ import { workspaceFor } from './lookup';
 import { presentWorkspace, presentWorkspaceDetail } from './present';
 import { runView } from '../runs/run-view';
 import { queueRun } from './run-queue';
-import { createRunInput, createWorkspaceInput, patchWorkspaceInput, policyInput, variablesInput, workspaceParams } from './schemas';
+import { createRunInput, createWorkspaceInput, credentialBindingInput, patchWorkspaceInput, policyInput, variablesInput, workspaceParams } from './schemas';
 
 type Ctx = Context & { state: AppState };
 
@@ -41,6 +43,11 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
   /** The workspace's drift schedule follows its setting (a Temporal schedule per workspace). */
   const syncDrift = (ws: WorkspaceRow, org: OrgRow) =>
     syncDriftSchedule(deps.temporal, { taskQueue: deps.config.temporal.taskQueue, workspaceId: ws.id, orgName: org.name, workspaceName: ws.name, intervalMinutes: ws.drift_interval_minutes });
+  const boundCredentials = async (workspaceId: string) => {
+    const ids = await listWorkspaceCredentialIds(deps.db, workspaceId);
+    const rows = await Promise.all(ids.map((id) => findCloudCredential(deps.db, id)));
+    return rows.filter((r) => r && !r.deleted_at).map((r) => ({ id: r!.id, name: r!.name, kind: r!.kind, status: r!.status }));
+  };
   const present = async (ws: WorkspaceRow, _org: OrgRow) => {
     const [lock, latest] = await Promise.all([findStateLock(deps.db, ws.id), listRuns(deps.db, ws.id, 1)]);
     return { locked: Boolean(lock), latestRun: latest[0] ?? null };
@@ -91,7 +98,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
   router.get('/workspaces/:ws', async (ctx: Ctx) => {
     const p = params(ctx);
     const { org, ws } = await workspaceFor(deps.db, ctx, p.org, p.ws, 'workspace.read');
-    ctx.body = presentWorkspaceDetail(ws, org, { ...(await present(ws, org)), variables: await listVariables(deps.db, ws.id) });
+    ctx.body = presentWorkspaceDetail(ws, org, { ...(await present(ws, org)), variables: await listVariables(deps.db, ws.id), credentials: await boundCredentials(ws.id) });
   });
 
   router.patch('/workspaces/:ws', async (ctx: Ctx) => {
@@ -118,7 +125,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
     });
     const fresh = (await deps.db<WorkspaceRow>('workspaces').where({ id: ws.id }).first())!;
     if (input.driftIntervalMinutes !== undefined) await syncDrift(fresh, org);
-    ctx.body = presentWorkspaceDetail(fresh, org, { ...(await present(fresh, org)), variables: await listVariables(deps.db, ws.id) });
+    ctx.body = presentWorkspaceDetail(fresh, org, { ...(await present(fresh, org)), variables: await listVariables(deps.db, ws.id), credentials: await boundCredentials(ws.id) });
   });
 
   router.delete('/workspaces/:ws', async (ctx: Ctx) => {
@@ -146,6 +153,23 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
     });
     const variables = await listVariables(deps.db, ws.id);
     ctx.body = { items: variables.map((v) => ({ key: v.key, category: v.category, value: v.sensitive ? null : v.value, sensitive: v.sensitive, hcl: v.hcl })) };
+  });
+
+  router.put('/workspaces/:ws/credentials', async (ctx: Ctx) => {
+    const p = params(ctx);
+    const { org, ws } = await workspaceFor(deps.db, ctx, p.org, p.ws, 'workspace.manage');
+    const input = credentialBindingInput.parse(await readJson(ctx));
+    await deps.db.transaction(async (tx) => {
+      for (const id of input.credentialIds) {
+        const credential = await findCloudCredential(tx, id);
+        // Another organisation's credential is answered like one that does not exist.
+        if (!credential || credential.org_id !== org.id || credential.deleted_at) throw new NotFound(`no cloud credential ${id} in ${org.name}`, 'credential_not_found');
+      }
+      await tx('workspace_credentials').where({ workspace_id: ws.id }).delete();
+      for (const id of input.credentialIds) await bindWorkspaceCredential(tx, ws.id, id);
+      await audit(ctx, tx, { orgId: org.id, action: 'workspace.credentials', target: `${org.name}/${ws.name}`, result: 'success', details: { credentialIds: input.credentialIds } });
+    });
+    ctx.body = { items: await boundCredentials(ws.id) };
   });
 
   router.post('/workspaces/:ws/configurations', async (ctx: Ctx) => {

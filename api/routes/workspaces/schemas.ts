@@ -103,3 +103,5 @@ export const policyInput = z
   .strict();
 
 export const workspaceParams = orgParams.extend({ ws: z.string().max(90) });
+
+export const credentialBindingInput = z.object({ credentialIds: z.array(z.uuid()).max(10).refine((ids) => new Set(ids).size === ids.length, 'each credential once') }).strict();

@@ -35,7 +35,9 @@ export const workspace = z.object({
 export const workspaceList = itemsOf(workspace);
 export type Workspace = z.infer<typeof workspace>;
 
-export const workspaceDetail = workspace.extend({ variables: z.array(workspaceVariable) });
+export const boundCredential = z.object({ id: z.string(), name: z.string(), kind: z.string(), status: z.string() });
+export const boundCredentialList = itemsOf(boundCredential);
+export const workspaceDetail = workspace.extend({ variables: z.array(workspaceVariable), credentials: z.array(boundCredential) });
 export type WorkspaceDetail = z.infer<typeof workspaceDetail>;
 
 export const created = z.object({ id: z.string(), name: z.string() });
