@@ -32,9 +32,9 @@ export async function startRun(call: Call, token: string, org: string, ws: strin
 }
 
 /** Polls the run until its status is one of `statuses` (or fails with its log after `timeoutMs`). */
-export async function waitForRun(call: Call, token: string, id: string, statuses: string[], timeoutMs = 120_000): Promise<Record<string, any>> {
+export async function waitForRun(call: Call, token: string, id: string, statuses: string[], timeoutMs = 120_000): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const deadline = Date.now() + timeoutMs;
-  let last: Record<string, any> = {};
+  let last: Record<string, any> = {}; // eslint-disable-line @typescript-eslint/no-explicit-any
   while (Date.now() < deadline) {
     last = (await call(`/api/v1/runs/${id}`, { token })).json();
     if (statuses.includes(last.status)) return last;
