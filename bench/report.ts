@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Comparison, LoadResult, LoadSettings } from './load';
 import type { PublishLatency } from './publish-latency';
 import type { PublishThroughput } from './publish-throughput';
+import { formatRunOverhead, type RunOverhead } from './run-overhead';
 import { formatStateBackend, type StateBackendLatency } from './state-backend';
 import { THRESHOLDS, type ListingGrowth, type Verdict } from './verdicts';
 
@@ -36,6 +37,8 @@ export interface BenchReport {
   throughput: PublishThroughput & Verdict;
   /** The http state backend's GET/POST latency with a ~1 MB state, as ratios to the baseline (no target yet). */
   state: StateBackendLatency;
+  /** A 1,000-resource speculative plan through the run workflow versus the same plan by hand (ratio, no target yet). */
+  runOverhead: RunOverhead;
   /** The API process's resident memory (MiB) at idle after seeding, and after the load; null without /proc. */
   memory: {
     idleApiRssMiB: number | null;
@@ -132,6 +135,7 @@ export function formatReport(r: BenchReport): string {
     `publish throughput: ${th.versions} versions by ${th.clients} concurrent clients in ${fmt(th.totalMs)} ms (${th.perSecond.toFixed(1)}/s) ` +
       `— target < ${t.maxThroughputTotalMs} ms: ${th.pass ? 'PASS' : 'MISS'}`,
     formatStateBackend(r.state),
+    formatRunOverhead(r.runOverhead),
     `API memory, production (node dist/api.mjs): ${fmt(m.productionApi.startupMiB)} MiB RSS right after start-up, ` +
       `${fmt(m.productionApi.idleMiB)} MiB after 40 s idle — target idle < ${t.maxIdleApiRssMiB} MiB: ${m.pass ? 'PASS' : 'MISS'}`,
     `  npm start's process (tsx, API + supervisor, for information): ${m.idleApiRssMiB === null ? 'n/a' : `${fmt(m.idleApiRssMiB)} MiB`} at idle after seeding, ` +

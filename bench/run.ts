@@ -18,6 +18,8 @@ import { baselineSummary, endpointReport, formatReport, writeReport, type BenchR
 import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
 import { measureStateBackend } from './state-backend';
+import { measureRunOverhead } from './run-overhead';
+import { tofuBinary } from '../test/harness/cli-tools';
 import { protocolTargets } from './targets';
 import { judgeEndpoint, judgeIdleMemory, judgeListingGrowth, judgePublish, judgeThroughput, THRESHOLDS } from './verdicts';
 
@@ -66,6 +68,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   if (profileDir) await mkdir(profileDir, { recursive: true });
   say(`starting the platform: ${profileDir ? 'node --cpu-prof --import tsx' : 'npx tsx'} temporal/dev-all.ts`);
+  // The run overhead measurement plans with the tofu the tests build (the platform inherits this environment).
+  const tofu = await tofuBinary();
+  process.env.STRATA_TOFU_BIN = tofu;
   platform = await startPlatform({
     repoDir,
     dataDir: join(workDir, 'data'),
@@ -101,6 +106,8 @@ try {
   const throughput = await measurePublishThroughput(api, options.throughputVersions, options.throughputClients);
   say('timing the http state backend: GET and POST of a ~1 MB state, one at a time, against the baseline');
   const state = await measureStateBackend(platform, baseline.url);
+  say(`timing a ${1000}-resource speculative plan through the run workflow against the same tofu plan by hand`);
+  const runOverhead = await measureRunOverhead(platform, tofu);
   const afterLoadApiRssMiB = rssMiB(platformPid);
 
   const shutdown = await cleanUp();
@@ -134,6 +141,7 @@ try {
     publish: publishVerdict,
     throughput: throughputVerdict,
     state,
+    runOverhead,
     memory,
     shutdown,
     pass: endpoints.every((e) => e.pass) && listingGrowth.pass && publishVerdict.pass && throughputVerdict.pass && memory.pass,
