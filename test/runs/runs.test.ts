@@ -150,6 +150,39 @@ describe('plan, approval, apply', () => {
   }, 180_000);
 });
 
+describe('cancel and drift', () => {
+  it('cancels a run waiting for approval: canceled, lock released, nothing applied', async () => {
+    const run = await startRun(call, admin, ORG, 'net', { operation: 'destroy' });
+    await waitForRun(call, admin, run.id, ['awaiting_approval']);
+    const res = await call(`/api/v1/runs/${run.id}/cancel`, { method: 'POST', token: admin });
+    expect(res.status, res.body.toString()).toBe(202);
+    const done = await waitForRun(call, admin, run.id, ['canceled']);
+    expect(done.error).toContain('canceled');
+    expect((await call(`/api/v1/orgs/${ORG}/workspaces/net`, { token: admin })).json().locked).toBe(false);
+    expect((await call(`/api/v1/runs/${run.id}/cancel`, { method: 'POST', token: admin })).status).toBe(409);
+  }, 180_000);
+
+  it('checks drift on the workspace schedule with a refresh-only plan and records the result', async () => {
+    const patched = await call(`/api/v1/orgs/${ORG}/workspaces/net`, { method: 'PATCH', token: admin, headers: json, body: JSON.stringify({ driftIntervalMinutes: 60 }) });
+    expect(patched.status, patched.body.toString()).toBe(200);
+    const schedule = platform.temporal.schedule.getHandle(`drift:${patched.json().id}`);
+    expect((await schedule.describe()).spec.intervals?.[0]?.every).toBe(3_600_000);
+    await schedule.trigger();
+    const deadline = Date.now() + 120_000;
+    let ws = patched.json();
+    while (ws.drift.status === 'unknown' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      ws = (await call(`/api/v1/orgs/${ORG}/workspaces/net`, { token: admin })).json();
+    }
+    expect(ws.drift).toMatchObject({ status: 'in_sync', resources: [] });
+    const runs = (await call(`/api/v1/orgs/${ORG}/workspaces/net/runs`, { token: admin })).json().items as { trigger: string; refreshOnly: boolean; status: string }[];
+    expect(runs.find((r) => r.trigger === 'drift')).toMatchObject({ refreshOnly: true, status: 'planned_no_changes' });
+    // Turning it off removes the schedule.
+    await call(`/api/v1/orgs/${ORG}/workspaces/net`, { method: 'PATCH', token: admin, headers: json, body: JSON.stringify({ driftIntervalMinutes: null }) });
+    await expect(schedule.describe()).rejects.toThrow();
+  }, 180_000);
+});
+
 describe('bad input is refused with a clear 4xx and leaves nothing behind', () => {
   const configurations = async (ws: string) => (await platform.db('configuration_versions').join('workspaces', 'workspaces.id', 'configuration_versions.workspace_id').where('workspaces.name', ws).count<{ count: string }[]>('* as count'))[0]!.count;
 
