@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Context } from '@temporalio/activity';
+import semver from 'semver';
 import { ApplicationFailure } from '@temporalio/common';
 import { generateToken } from '../../core/auth/tokens';
 import type { Db } from '../../core/db/knex';
@@ -148,8 +149,13 @@ export function createRunActivities(deps: RunActivityDeps) {
     async planRun(input: { runId: string }): Promise<PlanResult> {
       const existing = await findRun(deps.db, input.runId);
       if (existing?.plan_blob_key && existing.plan) return { hasChanges: existing.has_changes ?? false, summary: existing.plan };
-      return withPhase(input.runId, 'plan', async (w, sink, bin, { run }) => {
-        sink.write(`Strata: ${run.operation === 'destroy' ? 'destroy plan' : run.refresh_only ? 'refresh-only plan' : 'plan'} with ${bin}`);
+      return withPhase(input.runId, 'plan', async (w, sink, bin, { run, ws }) => {
+        const version = (JSON.parse(await captureEngine({ bin, args: ['version', '-json'], cwd: w.dir, env: w.env })) as { terraform_version?: string }).terraform_version;
+        sink.write(`Strata: ${run.operation === 'destroy' ? 'destroy plan' : run.refresh_only ? 'refresh-only plan' : 'plan'} with ${ws.engine} ${version ?? '(unknown version)'}`);
+        if (ws.engine_version && version && !semver.satisfies(version, ws.engine_version)) {
+          // Engines are not downloaded on a closed network: the worker's binary must match the workspace's constraint.
+          throw ApplicationFailure.nonRetryable(`the workspace asks for ${ws.engine} ${ws.engine_version}, this worker has ${version}`, 'EngineVersionUnavailable');
+        }
         await engine(w, sink, bin, ['init', '-no-color', '-input=false']);
         const flags = ['-no-color', '-input=false', '-lock=false', '-detailed-exitcode', '-out=plan.bin'];
         if (run.operation === 'destroy') flags.push('-destroy');

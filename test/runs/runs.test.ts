@@ -224,6 +224,16 @@ describe('bad input is refused with a clear 4xx and leaves nothing behind', () =
     expect((await call(`/api/v1/orgs/${ORG}/workspaces/spec/runs`, { method: 'POST', token: reader, headers: json, body: JSON.stringify({ operation: 'plan' }) })).status).toBe(403);
   });
 
+  it('ends a run in errored, lock released, when the worker has no engine of the version the workspace asks for', async () => {
+    await createWorkspace(call, admin, ORG, { name: 'old-engine', engineVersion: '~> 0.1.0' });
+    expect((await uploadConfiguration(call, admin, ORG, 'old-engine', await configurationArchive({ 'main.tf': 'output "x" { value = 1 }\n' }))).status).toBe(201);
+    const run = await startRun(call, admin, ORG, 'old-engine', { operation: 'apply' });
+    const done = await waitForRun(call, admin, run.id, ['errored', 'applied', 'awaiting_approval']);
+    expect(done.status).toBe('errored');
+    expect(done.error).toMatch(/asks for tofu ~> 0\.1\.0, this worker has \d+\.\d+/);
+    expect((await call(`/api/v1/orgs/${ORG}/workspaces/old-engine`, { token: admin })).json().locked).toBe(false);
+  }, 120_000);
+
   it('checks required tags and the environment policy when a workspace is created', async () => {
     const policy = await call(`/api/v1/orgs/${ORG}/run-policy`, { method: 'PUT', token: admin, headers: json, body: JSON.stringify({ requiredTags: ['team', 'owner', 'purpose'] }) });
     expect(policy.status, policy.body.toString()).toBe(200);
