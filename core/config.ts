@@ -76,6 +76,8 @@ const schema = z
     STRATA_UPLOAD_WINDOW_MINUTES: z.coerce.number().int().min(1).default(10),
     STRATA_PASSWORD_RESET_LIMIT: z.coerce.number().int().min(0).default(5),
     STRATA_PASSWORD_RESET_WINDOW_MINUTES: z.coerce.number().int().min(1).default(60),
+    STRATA_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    STRATA_MAIL_FROM: z.string().min(3).default('Strata <strata@localhost>'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -217,6 +219,11 @@ export interface Config {
     /** Password-reset requests per email address (and five times as many per client IP). */
     passwordReset: RateLimit;
   };
+  /**
+   * Outgoing email (notifications, account links). `smtp://user:pass@host:587` upgrades with STARTTLS when the
+   * server offers it; `smtps://` is TLS from the start. Without a URL, email deliveries are recorded as skipped.
+   */
+  mail: { smtpUrl: string | null; from: string };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -281,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       upload: { limit: e.STRATA_UPLOAD_LIMIT, windowSeconds: e.STRATA_UPLOAD_WINDOW_MINUTES * 60 },
       passwordReset: { limit: e.STRATA_PASSWORD_RESET_LIMIT, windowSeconds: e.STRATA_PASSWORD_RESET_WINDOW_MINUTES * 60 },
     },
+    mail: { smtpUrl: e.STRATA_SMTP_URL ?? null, from: e.STRATA_MAIL_FROM },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };

@@ -10,6 +10,7 @@ export const ErrorKinds = [
   'forbidden',
   'not_found',
   'conflict',
+  'gone',
   'too_large',
   'unsupported_media_type',
   'invalid_artifact',
@@ -64,6 +65,13 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string, code = 'conflict') {
     super('conflict', code, message);
+  }
+}
+
+/** Existed, but is no longer usable (an expired link). */
+export class Gone extends DomainError {
+  constructor(message: string, code = 'gone') {
+    super('gone', code, message);
   }
 }
 

@@ -1,13 +1,17 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 
 /** Named retry and timeout presets: workflows pick one, never literals. Kept free of Node APIs (workflows import it). */
-export const retry: Record<'standard', RetryPolicy> = {
+export const retry: Record<'standard' | 'delivery', RetryPolicy> = {
   standard: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+  /** Outbound deliveries (mail): no attempt limit, at most five minutes apart — an outage delays, loses nothing. */
+  delivery: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 0 },
 };
 
 export const activityPresets = {
   /** Database writes, notifications, deletes. */
   short: { startToCloseTimeout: '30s', retry: retry.standard },
+  /** One outbound delivery (an SMTP send), retried until it goes through or fails permanently. */
+  delivery: { startToCloseTimeout: '1m', retry: retry.delivery },
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
 } satisfies Record<string, ActivityOptions>;

@@ -1,4 +1,6 @@
 import { ScheduleAlreadyRunning, type Client } from '@temporalio/client';
+import { NOTIFICATION_SWEEP_SCHEDULE_ID } from '../workflows/notifications/ids';
+import { sweepNotifications } from '../workflows/notifications/sweep-notifications';
 import { VCS_RECONCILE_SCHEDULE_ID } from '../workflows/vcs/ids';
 import { reconcileVcsLinks } from '../workflows/vcs/reconcile-vcs-links';
 import { strataAttributes } from './search-attributes';
@@ -37,4 +39,28 @@ export function ensureVcsReconcileSchedule(client: Client, input: { taskQueue: s
     ensured.set(client, done);
   }
   return done;
+}
+
+/**
+ * Creates the notification sweep schedule (idempotent): every minute it starts the fan-out of events whose
+ * workflow was never started. Called by the worker at start-up.
+ */
+export async function ensureNotificationSweepSchedule(client: Client, input: { taskQueue: string }): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: NOTIFICATION_SWEEP_SCHEDULE_ID,
+      spec: { intervals: [{ every: '1m' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: sweepNotifications,
+        workflowId: 'notification-sweep',
+        taskQueue: input.taskQueue,
+        args: [],
+        typedSearchAttributes: strataAttributes({ kind: 'notification-sweep' }),
+      },
+      policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
 }

@@ -7,10 +7,11 @@ import { startMetricsServer } from '../core/observability/metrics-server';
 import { WorkerMetrics } from '../core/observability/worker-metrics';
 import { createStorage, extractLimits, resolveSigningSecret } from '../core/runtime';
 import { startSweeper } from '../core/sweeper';
+import { createNotificationRuntime } from '../core/notifications/runtime';
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker, loadWorkflowBundle } from './create-worker';
-import { ensureVcsReconcileSchedule } from './schedules';
+import { ensureNotificationSweepSchedule, ensureVcsReconcileSchedule } from './schedules';
 import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
@@ -26,6 +27,8 @@ const client = await connectClient({ address: config.temporal.address, namespace
 await registerSearchAttributes(client, config.temporal.namespace);
 // The reconcile schedule (moved tags, missed webhooks) is recreated here too, e.g. after a namespace reset.
 await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
+// Notification events committed but never started (a crash between commit and start) are started by this sweep.
+await ensureNotificationSweepSchedule(client, { taskQueue: config.temporal.taskQueue });
 await client.connection.close();
 const signingSecret = await resolveSigningSecret(config);
 const storage = await createStorage(config, signingSecret);
@@ -48,7 +51,7 @@ const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config) },
+  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config), notifications: await createNotificationRuntime(config, signingSecret) },
   metrics,
   workflowBundle,
 });

@@ -16,6 +16,7 @@ import { startMetricsServer } from '../../core/observability/metrics-server';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { createStorage, extractLimits } from '../../core/runtime';
 import type { BlobStorage } from '../../core/storage/storage';
+import { createNotificationRuntime } from '../../core/notifications/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from '../../temporal/connection';
 import { bundleWorkflows, createWorker } from '../../temporal/create-worker';
@@ -122,6 +123,7 @@ export async function startPlatform(
   await ensureBootstrapToken(db, { configured: token, file: join(dataDir, 'bootstrap-token') });
 
   const vcs = await createVcsRuntime(config);
+  const notifications = await createNotificationRuntime(config, config.signingSecret!);
   const workerMetrics = new WorkerMetrics();
   const workerMetricsPort = config.observability.workerMetricsPort;
   const workerMetricsServer =
@@ -134,7 +136,7 @@ export async function startPlatform(
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, storage, limits: extractLimits(config), vcs },
+      deps: { db, storage, limits: extractLimits(config), vcs, notifications },
       metrics: workerMetrics,
       workflowBundle: await sharedBundle(),
     });

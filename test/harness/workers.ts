@@ -2,6 +2,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { extractLimits } from '../../core/runtime';
+import { createNotificationRuntime } from '../../core/notifications/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { workerObservability } from '../../temporal/observability';
 import { sharedBundle, type Platform } from './platform';
@@ -18,6 +19,7 @@ export async function startWorkerWith(platform: Platform, wrap: (real: Activitie
     storage: platform.storage,
     limits: extractLimits(platform.config),
     vcs: await createVcsRuntime(platform.config),
+    notifications: await createNotificationRuntime(platform.config, platform.config.signingSecret!),
   });
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
   const worker = await Worker.create({
