@@ -35,6 +35,7 @@ import { auditRoutes } from './audit-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { loginRoutes } from './login-routes';
+import { notificationsRoutes } from './notifications-routes';
 import { ssoRoutes } from './sso-routes';
 import * as protocol from './protocol-shapes';
 import {
@@ -386,4 +387,5 @@ export const routeTable: readonly RouteSpec[] = [
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,
+  ...notificationsRoutes,
 ];

@@ -136,6 +136,7 @@ function concrete(path: string): string {
     org: 'default',
     team: 'media-team',
     userId: randomUUID(),
+    token: 'not.a-valid-token',
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

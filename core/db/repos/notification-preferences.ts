@@ -26,6 +26,16 @@ export async function replacePreferences(db: Tx, owner: PreferenceOwner, rows: {
   await db('notification_preferences').insert(rows.map((r) => ({ [col]: id, event_type: r.eventType, channel: r.channel, enabled: r.enabled })));
 }
 
+/** Sets one preference of `owner` (insert or update). */
+export async function setPreference(db: Tx, owner: PreferenceOwner, row: { eventType: string; channel: Channel; enabled: boolean }): Promise<void> {
+  const [col, id] = column(owner);
+  await db.raw(
+    `insert into notification_preferences (${col}, event_type, channel, enabled) values (?, ?, ?, ?)
+     on conflict (COALESCE(user_id, team_id, org_id), event_type, channel) do update set enabled = excluded.enabled, updated_at = now()`,
+    [id, row.eventType, row.channel, row.enabled],
+  );
+}
+
 /** Every preference that can bear on `type` for these users in this organisation (their own, their teams', the org's). */
 export async function preferencesFor(
   db: Tx,
