@@ -4,9 +4,10 @@ import { ensureChromium } from '../browser/chromium';
 import { providerBinaries } from '../fixtures/provider-release';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { ensureSeaweedFs } from '../harness/object-stores';
+import { ensureAiosmtpd } from '../harness/smtp';
 
 // Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
-// the Temporal CLI and time-skipping test server, OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
+// the Temporal CLI and time-skipping test server, aiosmtpd (a real SMTP server), OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
 // S3 server), the web dashboard (web/dist, rebuilt when its sources changed) and Debian's Chromium for the
 // browser tests. Sequential on purpose: two Go builds at once on a 2-core machine are slower than one after
 // the other.
@@ -23,6 +24,7 @@ await step('tofu', tofuBinary);
 await step('provider binaries', async () => (await providerBinaries()).map((b) => `${b.os}_${b.arch}`));
 await step('terraform', terraformBinary);
 await step('seaweedfs (S3 test server)', ensureSeaweedFs);
+await step('aiosmtpd (SMTP test server)', ensureAiosmtpd);
 await step('web dashboard', () => ensureWebBuilt());
 await step('chromium', ensureChromium);
 console.log(`prepare: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
