@@ -4,7 +4,7 @@ import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@tempor
 export const retry: Record<'standard' | 'delivery', RetryPolicy> = {
   standard: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
   /** Outbound deliveries (mail): no attempt limit, at most five minutes apart — an outage delays, loses nothing. */
-  delivery: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 0 },
+  delivery: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 };
 
 export const activityPresets = {

@@ -40,7 +40,7 @@ for key in sorted(box.keys()):
         p = m.get_body(preferencelist=(kind,))
         return p.get_content() if p is not None else ''
     out.append({'to': str(m['To'] or ''), 'from': str(m['From'] or ''), 'subject': str(m['Subject'] or ''),
-                'messageId': str(m['Message-ID'] or ''), 'headers': {k: str(v) for k, v in m.items()},
+                'messageId': str(m['Message-ID'] or ''), 'headers': {k: str(v).strip() for k, v in m.items()},
                 'text': part('plain'), 'html': part('html')})
 print(json.dumps(out))
 `;
