@@ -29,6 +29,12 @@ export async function emitNotification(tx: Tx, input: EmitInput): Promise<{ even
   return { eventId, created: true };
 }
 
+/** The organisation that owns a registry namespace (null when there is no such namespace). */
+export async function orgOfNamespace(tx: Tx, namespace: string): Promise<string | null> {
+  const row = await tx('namespaces').whereRaw('lower(name) = lower(?)', [namespace]).first('org_id');
+  return (row as { org_id: string } | undefined)?.org_id ?? null;
+}
+
 /**
  * Starts the `notify:<eventId>` workflow of each committed event (joining one already started: the workflow ID
  * is the idempotency key, and a finished fan-out is never redone) and marks the event dispatched.
