@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGzip } from 'node:zlib';
 import { Context } from '@temporalio/activity';
+import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitNotification, dispatchNotifications, type EmitInput } from '../../core/notifications/emit';
 import { issueActionToken, registerActionHandler, unregisterActionHandler } from '../../core/notifications/action-links';
@@ -6,7 +11,8 @@ import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 import { startSmtpServer, type ReceivedMail, type SmtpServer } from '../harness/smtp';
 import { startWorkerWith } from '../harness/workers';
-import { addMember, createOrg, createUser, json, signIn, userToken } from '../identity/session-helpers';
+import { writeDemoModule } from '../fixtures/modules';
+import { addMember, createNamespace, createOrg, createUser, json, signIn, userToken } from '../identity/session-helpers';
 import { startSweepWorkflow } from './sweep';
 
 let platform: Platform;
@@ -168,6 +174,41 @@ describe('email and in-app delivery', () => {
     await smtp.waitFor((m) => mailsTo(m, people.reader, 'API token').length >= 1);
     const inbox = (await call('/api/v1/me/notifications', { token: people.reader.token })).json();
     expect(inbox.items.some((i: { type: string }) => i.type === 'token.created')).toBe(true);
+  });
+});
+
+/** A gzip-compressed tar with one main.tf that is not valid HCL. */
+async function badModule(): Promise<Buffer> {
+  const pack = tar.pack();
+  pack.entry({ name: 'main.tf' }, 'resource "x" {\n  a = \n');
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack.pipe(createGzip())) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('producers', () => {
+  it("a failed module publish tells the namespace organisation's admins; a successful one raises module.published", async () => {
+    await createNamespace(call, people.owner.token, 'acme', 'acmenet');
+    const gz = { 'content-type': 'application/gzip' };
+    // A real archive whose HCL does not parse: refused by the publish workflow.
+    const bad = await call('/api/v1/modules/acmenet/net/aws/1.0.0?wait=true', { method: 'POST', token: people.owner.token, headers: gz, body: await badModule() });
+    expect(bad.status).toBe(422);
+    const mails = await smtp.waitFor((m) => mailsTo(m, people.admin, 'acmenet/net/aws 1.0.0 could not be published').length === 1);
+    expect(mailsTo(mails, people.admin, 'could not be published')[0]!.text).toMatch(/reason: /);
+    expect(mailsTo(mails, people.reader, 'could not be published')).toHaveLength(0);
+
+    const dir = await mkdtemp(join(tmpdir(), 'notify-module-'));
+    try {
+      const { bytes } = await writeDemoModule(dir, '1.0.1');
+      const ok = await call('/api/v1/modules/acmenet/net/aws/1.0.1?wait=true', { method: 'POST', token: people.owner.token, headers: gz, body: bytes });
+      expect(ok.status).toBe(201);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const event = await platform.db('notification_events').where({ type: 'module.published', subject: 'acmenet/net/aws 1.0.1 published' }).first();
+    expect(event.org_id).toBe(await orgId('acme'));
+    await fanOutDone(event.id);
   });
 });
 

@@ -23,7 +23,7 @@ export async function noticePublishFailed(input: { kind: 'module' | 'provider'; 
       event: {
         type: input.kind === 'module' ? 'module.publish_failed' : 'provider.publish_failed',
         subject: `${input.address} ${input.version} could not be published`,
-        link: `/workflows/${encodeURIComponent(info.workflowId)}`,
+        link: `/activity/${info.workflowId}`,
         payload: { [input.kind]: input.address, version: input.version, reason: reason.slice(0, 500), workflowId: info.workflowId },
       },
     }),

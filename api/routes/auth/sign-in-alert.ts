@@ -18,7 +18,7 @@ export async function noteNewSignIn(ctx: Context, tx: Tx, user: { id: string }, 
     orgId: null,
     userId: user.id,
     subject: 'New sign-in to your Strata account',
-    link: '/account',
+    link: '/sessions',
     payload: { ip, userAgent, method },
   });
   return eventId;

@@ -19,6 +19,7 @@ export type Inbox = z.infer<typeof inbox>;
 export const readAll = z.object({ updated: z.number().int().min(0) });
 
 export const preferenceItem = z.object({ eventType: z.string(), channel: z.enum(['email', 'in_app']), enabled: z.boolean() });
+export type NotificationPreference = z.infer<typeof preferenceItem>;
 export const preferenceSet = z.object({
   items: z.array(preferenceItem),
   /** The event types a preference can change (account mails cannot be turned off). */

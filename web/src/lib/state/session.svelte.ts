@@ -1,5 +1,6 @@
 import { ApiClient } from '../api';
 import { IdentityApi } from '../identity-api';
+import { NotificationsApi } from '../notifications-api';
 import type { Me } from '../types';
 
 const TOKEN_KEY = 'strata.token';
@@ -93,3 +94,4 @@ export class Session {
 export const api: ApiClient = new ApiClient({ token: () => session.token, csrf: () => session.csrf });
 export const identity: IdentityApi = new IdentityApi(api);
 export const session: Session = new Session((): IdentityApi => identity);
+export const notifications: NotificationsApi = new NotificationsApi(api, () => session.token);
