@@ -11,9 +11,10 @@ export const notificationsRoutes: RouteSpec[] = [
   {
     method: 'get',
     path: '/api/v1/me/notifications/events',
-    summary: 'Live inbox changes as Server-Sent Events',
+    summary: 'Live inbox changes as Server-Sent Events (token also accepted as ?token=, for EventSource)',
     description: '`event: inbox` with `{ unread, latest }` at once and after every change of my inbox.',
     auth: true,
+    query: z.object({ token: z.string().optional() }),
     responses: { 200: { description: 'inbox events', schema: z.string(), mediaType: 'text/event-stream' } },
     errors: [401, 403],
   },

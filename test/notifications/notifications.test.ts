@@ -166,6 +166,12 @@ describe('email and in-app delivery', () => {
     expect(after.unread).toBe(0);
     controller.abort();
     await reading;
+    // EventSource sends no headers: a pasted token may come in the query instead.
+    const viaQuery = new AbortController();
+    const q = await fetch(`${platform.url}/api/v1/me/notifications/events?token=${people.owner.token}`, { signal: viaQuery.signal });
+    expect([q.status, q.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+    viaQuery.abort();
+    expect((await fetch(`${platform.url}/api/v1/me/notifications/events`)).status).toBe(401);
   });
 
   it('notifies the user of a new API token of their own by email and in the app (a real producer)', async () => {

@@ -12,6 +12,7 @@ import type { AppDeps, AppState } from '../../deps';
 import { audit, authorize, requireUser } from '../../authz';
 import { readJson } from '../../body';
 import { openEventStream } from '../activity/event-stream';
+import { tokenFromQuery } from '../activity/router';
 import { visibleOrg } from '../orgs/lookup';
 import { inboxQuery, notificationParams, orgDefaultsParams, preferencesInput, signedTokenParams } from './schemas';
 import type { InboxItem, PreferenceSet } from './shapes';
@@ -57,7 +58,7 @@ export function notificationsRouter(deps: AppDeps): Router<AppState> {
   });
 
   /** `event: inbox` with `{ unread, latest }` at once and after every change of the user's inbox. */
-  router.get('/me/notifications/events', async (ctx) => {
+  router.get('/me/notifications/events', tokenFromQuery(deps), async (ctx) => {
     const p = requireUser(ctx);
     const userId = p.user.id;
     const stream = openEventStream(ctx);
