@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { Db } from '../../core/db/knex';
 import { findNotificationEvent, type NotificationEventRow } from '../../core/db/repos/notification-events';
 import { lockDelivery, markDelivered, planDeliveries, recordAttemptFailed } from '../../core/db/repos/notification-deliveries';
@@ -99,11 +99,14 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         return await db.transaction(async (tx) => {
           const d = await lockDelivery(tx, input.deliveryId);
           if (!d || d.status !== 'pending') return { status: d?.status ?? 'missing' };
+          const event = await loadEvent(d.event_id);
           if (!rt?.mailer) {
             await markDelivered(tx, d.id, 'skipped', 'no mail server is configured (STRATA_SMTP_URL)');
+            // Without mail, an operator hands account links on by hand (as before notifications existed).
+            const sealed = event.payload.sealedLink as SealedSecret | undefined;
+            if (rt && sealed) log.info('account mail not sent (no STRATA_SMTP_URL): hand the link to the user', { userId: d.user_id, type: event.type, link: rt.secrets.open(sealed, linkSealContext(d.user_id, event.type)) });
             return { status: 'skipped' };
           }
-          const event = await loadEvent(d.event_id);
           const user = await findUserById(tx, d.user_id);
           if (!user || !isEventType(event.type)) {
             await markDelivered(tx, d.id, 'failed', 'the recipient or event type no longer exists');
