@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Context, log } from '@temporalio/activity';
-import type { Db } from '../../core/db/knex';
+import type { Db, Tx } from '../../core/db/knex';
 import { findNotificationEvent, type NotificationEventRow } from '../../core/db/repos/notification-events';
 import { lockDelivery, markDelivered, planDeliveries, recordAttemptFailed } from '../../core/db/repos/notification-deliveries';
 import { findUserById } from '../../core/db/repos/users';
@@ -31,8 +31,8 @@ export interface NotificationActivityDeps {
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { db } = deps;
 
-  async function loadEvent(id: string): Promise<NotificationEventRow> {
-    const event = await findNotificationEvent(db, id);
+  async function loadEvent(id: string, q: Tx = db): Promise<NotificationEventRow> {
+    const event = await findNotificationEvent(q, id);
     if (!event) throw ApplicationFailure.nonRetryable(`notification event ${id} does not exist`, 'not_found');
     return event;
   }
@@ -41,19 +41,19 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   const absolute = (path: string, base: string) => (/^https?:\/\//.test(path) ? path : `${base}${path.startsWith('/') ? '' : '/'}${path}`);
 
   /** Approve and discard links for an approver of a run waiting for approval. */
-  async function approvalActions(event: NotificationEventRow, userId: string, deliveryId: string, rt: NotificationRuntime) {
+  async function approvalActions(tx: Tx, event: NotificationEventRow, userId: string, deliveryId: string, rt: NotificationRuntime) {
     const runId = typeof event.payload.runId === 'string' ? event.payload.runId : null;
     if (event.type !== 'run.awaiting_approval' || !runId) return [];
     const approvers = Array.isArray(event.payload.approverUserIds) ? (event.payload.approverUserIds as unknown[]).map(String) : null;
     if (approvers && !approvers.includes(userId)) return [];
     if (!approvers) {
-      const role = event.org_id ? await db('memberships').where({ org_id: event.org_id, user_id: userId }).first('role') : undefined;
+      const role = event.org_id ? await tx('memberships').where({ org_id: event.org_id, user_id: userId }).first('role') : undefined;
       if (!role || !['admin', 'owner'].includes((role as { role: string }).role)) return [];
     }
     const expiresAt = new Date(new Date(event.created_at).getTime() + ACTION_LINK_TTL_MS);
     const link = async (action: LinkAction, label: string) => ({
       label,
-      url: `${rt.publicUrl}/action/${await issueActionToken(db, rt.signingSecret, { action, runId, userId, expiresAt, nonce: deliveryId })}`,
+      url: `${rt.publicUrl}/action/${await issueActionToken(tx, rt.signingSecret, { action, runId, userId, expiresAt, nonce: deliveryId })}`,
     });
     return [await link('run.approve', 'Approve'), await link('run.discard', 'Discard')];
   }
@@ -99,7 +99,8 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         return await db.transaction(async (tx) => {
           const d = await lockDelivery(tx, input.deliveryId);
           if (!d || d.status !== 'pending') return { status: d?.status ?? 'missing' };
-          const event = await loadEvent(d.event_id);
+          // Everything inside uses `tx`: a second pooled connection per delivery could starve the pool.
+          const event = await loadEvent(d.event_id, tx);
           if (!rt?.mailer) {
             await markDelivered(tx, d.id, 'skipped', 'no mail server is configured (STRATA_SMTP_URL)');
             // Without mail, an operator hands account links on by hand (as before notifications existed).
@@ -122,7 +123,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
             subject: event.subject,
             link,
             payload: event.payload,
-            actions: await approvalActions(event, user.id, d.id, rt),
+            actions: await approvalActions(tx, event, user.id, d.id, rt),
             unsubscribeUrl,
           });
           await rt.mailer.send({

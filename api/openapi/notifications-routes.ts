@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inboxQuery, notificationParams, orgDefaultsParams, preferencesInput, signedTokenParams } from '../routes/notifications/schemas';
+import { inboxQuery, notificationParams, orgDefaultsParams, preferencesInput, signedTokenParams, teamDefaultsParams } from '../routes/notifications/schemas';
 import { actionDone, actionLink, inbox, preferenceSet, readAll, unsubscribed } from '../routes/notifications/shapes';
 import { ok, type RouteSpec } from './route-spec';
 
@@ -38,6 +38,17 @@ export const notificationsRoutes: RouteSpec[] = [
     summary: "Replace the organisation's notification defaults (admins)",
     auth: true,
     params: orgDefaultsParams,
+    body: json(preferencesInput),
+    responses: { 200: ok('defaults', preferenceSet) },
+    errors: [400, 401, 403, 404, 413, 415],
+  },
+  { method: 'get', path: '/api/v1/orgs/{org}/teams/{team}/notification-defaults', summary: "A team's notification defaults for its members", auth: true, params: teamDefaultsParams, responses: { 200: ok('defaults', preferenceSet) }, errors: [401, 404] },
+  {
+    method: 'put',
+    path: '/api/v1/orgs/{org}/teams/{team}/notification-defaults',
+    summary: "Replace a team's notification defaults (admins)",
+    auth: true,
+    params: teamDefaultsParams,
     body: json(preferencesInput),
     responses: { 200: ok('defaults', preferenceSet) },
     errors: [400, 401, 403, 404, 413, 415],

@@ -233,6 +233,8 @@ export const routePermissions: Record<string, RouteCase> = {
   'PUT /api/v1/me/notification-preferences': { need: 'signed-in', scope: 'global', body: () => ({ preferences: [] }) },
   'GET /api/v1/orgs/{org}/notification-defaults': { need: 'reader', params: org },
   'PUT /api/v1/orgs/{org}/notification-defaults': { need: 'admin', params: org, body: () => ({ preferences: [] }) },
+  'GET /api/v1/orgs/{org}/teams/{team}/notification-defaults': { need: 'reader', params: team },
+  'PUT /api/v1/orgs/{org}/teams/{team}/notification-defaults': { need: 'admin', params: team, body: () => ({ preferences: [] }) },
   'GET /api/v1/notifications/unsubscribe/{token}': { need: 'public', exempt: "authenticated by the mail's signed link (test/notifications/notifications.test.ts)" },
   'POST /api/v1/notifications/unsubscribe/{token}': { need: 'public', exempt: "authenticated by the mail's signed link (test/notifications/notifications.test.ts)" },
   // A forged link reaches the check only after sign-in; real links are tested in test/notifications/action-links.test.ts.

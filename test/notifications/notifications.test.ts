@@ -234,6 +234,14 @@ describe('preferences', () => {
     expect((await call('/api/v1/orgs/acme/notification-defaults', { method: 'PUT', token: people.outsider.token, headers: json, body })).status).toBe(404);
     expect((await call('/api/v1/orgs/acme/notification-defaults', { method: 'PUT', token: people.admin.token, headers: json, body })).status).toBe(200);
 
+    // A team's default reaches its members (the reader is in the on-call team).
+    expect((await call('/api/v1/orgs/acme/teams', { method: 'POST', token: people.owner.token, headers: json, body: JSON.stringify({ name: 'oncall' }) })).status).toBe(201);
+    expect((await call('/api/v1/orgs/acme/teams/oncall/members', { method: 'POST', token: people.owner.token, headers: json, body: JSON.stringify({ email: people.reader.email }) })).status).toBe(201);
+    const teamBody = JSON.stringify({ preferences: [{ eventType: 'credential.invalid', channel: 'email', enabled: true }] });
+    expect((await call('/api/v1/orgs/acme/teams/oncall/notification-defaults', { method: 'PUT', token: people.reader.token, headers: json, body: teamBody })).status).toBe(403);
+    expect((await call('/api/v1/orgs/acme/teams/oncall/notification-defaults', { method: 'PUT', token: people.admin.token, headers: json, body: teamBody })).status).toBe(200);
+    expect((await call('/api/v1/orgs/acme/teams/oncall/notification-defaults', { token: people.reader.token })).json().items).toEqual([{ eventType: 'credential.invalid', channel: 'email', enabled: true }]);
+
     const acme = await orgId('acme');
     const cred = await raise({ type: 'credential.invalid', orgId: acme, subject: 'Credential aws-prod is invalid' });
     const published = await raise({ type: 'module.published', orgId: acme, subject: 'acme/net/aws 1.2.0 published' });
@@ -241,7 +249,7 @@ describe('preferences', () => {
     await fanOutDone(published);
     const deliveries = async (eventId: string) =>
       (await platform.db('notification_deliveries').where({ event_id: eventId }).select('user_id', 'channel')).map((d: { user_id: string; channel: string }) => `${d.user_id}/${d.channel}`).sort();
-    expect(await deliveries(cred)).toEqual([`${people.admin.id}/in_app`, `${people.owner.id}/email`, `${people.owner.id}/in_app`].sort());
+    expect(await deliveries(cred)).toEqual([`${people.admin.id}/in_app`, `${people.owner.id}/email`, `${people.owner.id}/in_app`, `${people.reader.id}/email`].sort());
     expect(await deliveries(published)).toEqual([`${people.admin.id}/in_app`, `${people.owner.id}/in_app`, `${people.reader.id}/in_app`].sort());
   });
 

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { findTeam } from '../../../core/db/repos/teams';
 import { findUserById } from '../../../core/db/repos/users';
 import { countUnread, dismiss, inboxItemExists, listInbox, markRead, type InboxItemRow } from '../../../core/db/repos/notification-deliveries';
 import { listPreferences, replacePreferences, setPreference, type PreferenceOwner } from '../../../core/db/repos/notification-preferences';
@@ -14,7 +15,7 @@ import { readJson } from '../../body';
 import { openEventStream } from '../activity/event-stream';
 import { tokenFromQuery } from '../activity/router';
 import { visibleOrg } from '../orgs/lookup';
-import { inboxQuery, notificationParams, orgDefaultsParams, preferencesInput, signedTokenParams } from './schemas';
+import { inboxQuery, notificationParams, orgDefaultsParams, preferencesInput, signedTokenParams, teamDefaultsParams } from './schemas';
 import type { InboxItem, PreferenceSet } from './shapes';
 
 /** Streams end after this long; the browser reconnects (and gets the current count again). */
@@ -154,6 +155,30 @@ export function notificationsRouter(deps: AppDeps): Router<AppState> {
       await replacePreferences(tx, { orgId: org.id }, rows);
       await audit(ctx, tx, { orgId: org.id, action: 'notification.defaults_changed', target: org.name, result: 'success', details: { count: rows.length } });
       return preferenceSet(tx, { orgId: org.id });
+    });
+  });
+
+  router.get('/orgs/:org/teams/:team/notification-defaults', async (ctx) => {
+    const { org: name, team: teamName } = teamDefaultsParams.parse(ctx.params);
+    const org = await visibleOrg(deps.db, ctx, name);
+    const team = await findTeam(deps.db, org.id, teamName);
+    if (!team) throw new NotFound(`no team ${teamName} in ${org.name}`);
+    ctx.body = await preferenceSet(deps.db, { teamId: team.id });
+  });
+
+  /** A team's defaults apply to its members in this organisation, under their own choices. */
+  router.put('/orgs/:org/teams/:team/notification-defaults', async (ctx) => {
+    const { org: name, team: teamName } = teamDefaultsParams.parse(ctx.params);
+    const org = await visibleOrg(deps.db, ctx, name);
+    const team = await findTeam(deps.db, org.id, teamName);
+    if (!team) throw new NotFound(`no team ${teamName} in ${org.name}`);
+    authorize(ctx, 'org.manage', { orgId: org.id });
+    const input = preferencesInput.parse(await readJson(ctx));
+    const rows = configurableOnly(input.preferences);
+    ctx.body = await deps.db.transaction(async (tx) => {
+      await replacePreferences(tx, { teamId: team.id }, rows);
+      await audit(ctx, tx, { orgId: org.id, action: 'notification.team_defaults_changed', target: `${org.name}/${team.name}`, result: 'success', details: { count: rows.length } });
+      return preferenceSet(tx, { teamId: team.id });
     });
   });
 

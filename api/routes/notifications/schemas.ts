@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../../../core/notifications/event-types';
 import { CHANNELS } from '../../../core/notifications/rules';
 import { orgParams } from '../orgs/schemas';
+import { teamParams } from '../teams/schemas';
 
 export const inboxQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
@@ -22,5 +23,6 @@ export const preferencesInput = z.object({
 });
 
 export const orgDefaultsParams = orgParams;
+export const teamDefaultsParams = teamParams;
 
 export const signedTokenParams = z.object({ token: z.string().min(1).max(2048) });
