@@ -76,7 +76,8 @@ export async function startApiServer(input: {
     log,
     gate: createAccessGate({ namespaces, identity }),
   });
-  const notifications = await createNotificationRuntime(config, input.signingSecret);
+  // Mail goes out from the worker's workflows only.
+  const notifications = await createNotificationRuntime(config, input.signingSecret, { mail: false });
   const inbox = new InboxHub({ url: input.databaseUrl, log });
   await inbox.start();
   const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces, oidc, notifications, inbox }).callback();

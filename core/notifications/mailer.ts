@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Config } from '../config';
 
@@ -20,10 +19,12 @@ export interface Mailer {
 
 /**
  * The SMTP mailer for `STRATA_SMTP_URL` (nodemailer): `smtp://` upgrades with STARTTLS whenever the server offers
- * it, `smtps://` is TLS from the first byte. Null when no mail server is configured.
+ * it, `smtps://` is TLS from the first byte. Null when no mail server is configured. nodemailer is loaded only
+ * here: the API process, which sends no mail, never loads it.
  */
-export function createMailer(mail: Config['mail']): Mailer | null {
+export async function createMailer(mail: Config['mail']): Promise<Mailer | null> {
   if (!mail.smtpUrl) return null;
+  const { default: nodemailer } = await import('nodemailer');
   const url = new URL(mail.smtpUrl);
   const options: SMTPTransport.Options = {
     host: url.hostname,

@@ -6,7 +6,7 @@ import { signToken, verifyToken } from './signed-tokens';
 
 /** What notification activities and routes need besides the database. */
 export interface NotificationRuntime {
-  /** Null: no STRATA_SMTP_URL, email deliveries are recorded as skipped. */
+  /** Null: no STRATA_SMTP_URL (email deliveries are recorded as skipped), or a process that sends no mail (the API). */
   mailer: Mailer | null;
   publicUrl: string;
   /** Signs action and unsubscribe links. */
@@ -15,8 +15,9 @@ export interface NotificationRuntime {
   secrets: SecretBox;
 }
 
-export async function createNotificationRuntime(config: Config, signingSecret: string): Promise<NotificationRuntime> {
-  return { mailer: createMailer(config.mail), publicUrl: config.publicUrl, signingSecret, secrets: await resolveSecretBox(config) };
+export async function createNotificationRuntime(config: Config, signingSecret: string, options: { mail?: boolean } = {}): Promise<NotificationRuntime> {
+  const mailer = options.mail === false ? null : await createMailer(config.mail);
+  return { mailer, publicUrl: config.publicUrl, signingSecret, secrets: await resolveSecretBox(config) };
 }
 
 /** Context a sealed account-mail link is bound to: it opens only for the user and event type it was made for. */
