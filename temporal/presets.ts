@@ -1,12 +1,14 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 
 /** Named retry and timeout presets: workflows pick one, never literals. Kept free of Node APIs (workflows import it). */
-export const retry: Record<'standard' | 'stateLock' | 'cloud', RetryPolicy> = {
+export const retry: Record<'standard' | 'stateLock' | 'cloud' | 'delivery', RetryPolicy> = {
   standard: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
   /** Waiting for a state lock someone else holds (a user's own CLI run): about ten minutes, then give up. */
   stateLock: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 25 },
   /** A cloud's identity API that does not answer: retried with backoff for about a quarter of an hour. */
   cloud: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 10 },
+  /** Outbound deliveries (mail): no attempt limit, at most five minutes apart — an outage delays, loses nothing. */
+  delivery: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 };
 
 export const activityPresets = {
@@ -14,6 +16,8 @@ export const activityPresets = {
   short: { startToCloseTimeout: '30s', retry: retry.standard },
   /** One call to a cloud's identity API (token exchange + a read); a network error is retried, never a verdict. */
   cloudCheck: { startToCloseTimeout: '1m', retry: retry.cloud },
+  /** One outbound delivery (an SMTP send), retried until it goes through or fails permanently. */
+  delivery: { startToCloseTimeout: '1m', retry: retry.delivery },
   /** Reading, hashing and analysing an uploaded archive; heartbeats while it works. */
   artifact: { startToCloseTimeout: '15m', heartbeatTimeout: '1m', retry: retry.standard },
   /**

@@ -3,6 +3,8 @@ import type { Duration } from '@temporalio/common';
 import { checkDrift } from '../workflows/runs/check-drift';
 import { checkAllCredentials } from '../workflows/credentials/check-all-credentials';
 import { CREDENTIAL_CHECK_SCHEDULE_ID } from '../workflows/credentials/ids';
+import { NOTIFICATION_SWEEP_SCHEDULE_ID } from '../workflows/notifications/ids';
+import { sweepNotifications } from '../workflows/notifications/sweep-notifications';
 import { VCS_RECONCILE_SCHEDULE_ID } from '../workflows/vcs/ids';
 import { reconcileVcsLinks } from '../workflows/vcs/reconcile-vcs-links';
 import { StrataOrg, StrataWorkspace, strataAttributes } from './search-attributes';
@@ -113,4 +115,28 @@ export function ensureCredentialCheckSchedule(client: Client, input: { taskQueue
     credentialSchedules.set(client, done);
   }
   return done;
+}
+
+/**
+ * Creates the notification sweep schedule (idempotent): every minute it starts the fan-out of events whose
+ * workflow was never started. Called by the worker at start-up.
+ */
+export async function ensureNotificationSweepSchedule(client: Client, input: { taskQueue: string }): Promise<void> {
+  try {
+    await client.schedule.create({
+      scheduleId: NOTIFICATION_SWEEP_SCHEDULE_ID,
+      spec: { intervals: [{ every: '1m' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: sweepNotifications,
+        workflowId: 'notification-sweep',
+        taskQueue: input.taskQueue,
+        args: [],
+        typedSearchAttributes: strataAttributes({ kind: 'notification-sweep' }),
+      },
+      policies: { overlap: 'SKIP', catchupWindow: '1 minute' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
 }

@@ -11,7 +11,8 @@ import { createRunRuntime } from '../core/runs/runtime';
 import { createVcsRuntime } from '../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from './connection';
 import { createWorker, loadWorkflowBundle } from './create-worker';
-import { ensureCredentialCheckSchedule, ensureVcsReconcileSchedule } from './schedules';
+import { ensureCredentialCheckSchedule, ensureNotificationSweepSchedule, ensureVcsReconcileSchedule } from './schedules';
+import { createNotificationRuntime } from '../core/notifications/runtime';
 import { installTemporalLogging } from './logging';
 
 // The `worker` entry point for production-like setups. Workers are stateless; run as many as needed.
@@ -28,6 +29,8 @@ await registerSearchAttributes(client, config.temporal.namespace);
 // The reconcile schedule (moved tags, missed webhooks) is recreated here too, e.g. after a namespace reset.
 await ensureVcsReconcileSchedule(client, { taskQueue: config.temporal.taskQueue, intervalMinutes: config.vcs.reconcileIntervalMinutes });
 await ensureCredentialCheckSchedule(client, { taskQueue: config.temporal.taskQueue, intervalHours: config.credentials.checkIntervalHours });
+// Notification events committed but never started (a crash between commit and start) are started by this sweep.
+await ensureNotificationSweepSchedule(client, { taskQueue: config.temporal.taskQueue });
 await client.connection.close();
 const signingSecret = await resolveSigningSecret(config);
 const storage = await createStorage(config, signingSecret);
@@ -50,7 +53,15 @@ const { worker, connection } = await createWorker({
   address: config.temporal.address,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, storage, limits: extractLimits(config), vcs: await createVcsRuntime(config), runs: await createRunRuntime(config), publicUrl: config.publicUrl },
+  deps: {
+    db,
+    storage,
+    limits: extractLimits(config),
+    vcs: await createVcsRuntime(config),
+    runs: await createRunRuntime(config),
+    publicUrl: config.publicUrl,
+    notifications: await createNotificationRuntime(config, signingSecret),
+  },
   metrics,
   workflowBundle,
 });

@@ -6,3 +6,4 @@ export { runTerraform } from './runs/run-terraform';
 export { workspaceRuns } from './runs/workspace-runs';
 export { deliverWebhook } from './notifications/deliver-webhook';
 export { checkDrift } from './runs/check-drift';
+export { notify, sweepNotifications } from './notifications';

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { InvalidArtifact, versionExists } from '../../core/errors';
 import { notifyCatalogChanged } from '../../core/db/catalog-events';
+import { emitNotification, orgOfNamespace } from '../../core/notifications/emit';
 import { isUniqueViolation, type Db } from '../../core/db/knex';
 import { findModuleVersion, insertModuleVersion, upsertModule } from '../../core/db/repos/modules';
 import { extractArchive, type ExtractLimits } from '../../core/registry/archive';
@@ -12,6 +13,8 @@ import { analyseModule } from '../../core/registry/module-analysis';
 import { contentKey, type BlobStorage } from '../../core/storage/storage';
 import type { ArchiveFormat, ModuleCoordinates, PublishSource } from '../../workflows/types';
 import { withDomainFailures } from '../failures';
+import { dispatchFromActivity } from '../notifications/dispatch';
+import { publishedNotice, publishedNoticeId } from '../notifications/published-notice';
 import { heartbeatWhile } from '../heartbeat';
 import { downloadToTemp } from '../staging';
 
@@ -124,14 +127,19 @@ export function createModuleActivities({ db, storage, limits }: ModuleActivityDe
               publishedBy: input.publishedBy,
             });
             await notifyCatalogChanged(tx, announcement);
+            await emitNotification(tx, publishedNotice({ kind: 'module', address: address(input.module), version: input.version, workflowId: input.workflowId, orgId: await orgOfNamespace(tx, input.module.namespace) }));
             return inserted;
           });
+          const eventId = await publishedNoticeId(db, 'module', input.workflowId);
+          if (eventId) await dispatchFromActivity(db, [eventId]);
           return { versionId: String(row.id), publishedAt: new Date(row.published_at).toISOString() };
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           const existing = await findModuleVersion(db, input.module, input.version);
           if (existing && existing.workflow_id === input.workflowId && existing.sha256 === input.inspected.sha256) {
             await notifyCatalogChanged(db, announcement);
+            const eventId = await publishedNoticeId(db, 'module', input.workflowId);
+            if (eventId) await dispatchFromActivity(db, [eventId]);
             return { versionId: String(existing.id), publishedAt: new Date(existing.published_at).toISOString() };
           }
           throw versionExists(`${address(input.module)}`, input.version);

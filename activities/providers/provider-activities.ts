@@ -2,6 +2,9 @@ import { auditVersionRecorded } from '../../core/db/repos/publish-audit';
 import { cancellationSignal } from '@temporalio/activity';
 import { InvalidArtifact, versionExists } from '../../core/errors';
 import { notifyCatalogChanged } from '../../core/db/catalog-events';
+import { emitNotification, orgOfNamespace } from '../../core/notifications/emit';
+import { dispatchFromActivity } from '../notifications/dispatch';
+import { publishedNotice, publishedNoticeId } from '../notifications/published-notice';
 import { isUniqueViolation, type Db } from '../../core/db/knex';
 import { listActiveGpgKeys, shareGpgKey } from '../../core/db/repos/gpg-keys';
 import { findProviderVersion, insertProviderVersion, upsertProvider } from '../../core/db/repos/providers';
@@ -187,14 +190,20 @@ export function createProviderActivities({ db, storage, limits }: ProviderActivi
               publishedBy: input.publishedBy,
             });
             await notifyCatalogChanged(tx, announcement);
+            const address = `${input.provider.namespace}/${input.provider.type}`;
+            await emitNotification(tx, publishedNotice({ kind: 'provider', address, version: input.version, workflowId: input.workflowId, orgId: await orgOfNamespace(tx, input.provider.namespace) }));
             return inserted;
           });
+          const eventId = await publishedNoticeId(db, 'provider', input.workflowId);
+          if (eventId) await dispatchFromActivity(db, [eventId]);
           return { versionId: String(row.id), publishedAt: new Date(row.published_at).toISOString() };
         } catch (err) {
           if (!isUniqueViolation(err)) throw err;
           const existing = await findProviderVersion(db, input.provider, input.version);
           if (existing && existing.workflow_id === input.workflowId) {
             await notifyCatalogChanged(db, announcement);
+            const eventId = await publishedNoticeId(db, 'provider', input.workflowId);
+            if (eventId) await dispatchFromActivity(db, [eventId]);
             return { versionId: String(existing.id), publishedAt: new Date(existing.published_at).toISOString() };
           }
           throw versionExists(`${label(input.provider)}`, input.version);

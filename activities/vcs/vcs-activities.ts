@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, Context, heartbeat, log } from '@temporalio/activity';
 import type { Db } from '../../core/db/knex';
 import { findModuleVersion, listModuleVersions } from '../../core/db/repos/modules';
 import { updateVcsDelivery, type DeliveryResult } from '../../core/db/repos/vcs-deliveries';
 import { listVcsLinkIds, markVcsLinkSynced } from '../../core/db/repos/vcs-links';
 import { raiseNotification } from '../../core/db/repos/vcs-notifications';
+import { dispatchNotifications, emitNotification } from '../../core/notifications/emit';
 import { recordVcsViolation } from '../../core/db/repos/vcs-violations';
 import { InvalidArtifact } from '../../core/errors';
 import type { ExtractLimits } from '../../core/registry/archive';
@@ -102,7 +103,7 @@ export function createVcsActivities(deps: VcsActivityDeps) {
       detectedBy: string;
       workflowId: string;
     }): Promise<{ newlyRecorded: boolean }> {
-      return db.transaction(async (tx) => {
+      const recorded = await db.transaction(async (tx) => {
         const row = await recordVcsViolation(tx, {
           link_id: input.linkId,
           module_version_id: input.versionId,
@@ -113,7 +114,7 @@ export function createVcsActivities(deps: VcsActivityDeps) {
           detected_by: input.detectedBy,
           workflow_id: input.workflowId,
         });
-        if (!row) return { newlyRecorded: false };
+        if (!row) return null;
         const address = `${input.module.namespace}/${input.module.name}/${input.module.system}`;
         await raiseNotification(tx, {
           kind: 'vcs.tag-moved',
@@ -126,8 +127,24 @@ export function createVcsActivities(deps: VcsActivityDeps) {
           data: { ...input, module: address },
           dedupeKey: `vcs-tag-moved:${input.linkId}/${input.version}/${input.observedSha}`,
         });
-        return { newlyRecorded: true };
+        const ns = await tx('namespaces').whereRaw('lower(name) = lower(?)', [input.module.namespace]).first('org_id');
+        const { eventId } = await emitNotification(tx, {
+          type: 'vcs.tag_moved',
+          orgId: (ns as { org_id: string } | undefined)?.org_id ?? null,
+          subject: `Tag ${input.tag} of ${address} moved: version ${input.version} was not changed`,
+          link: `/modules/${address}`,
+          payload: { module: address, tag: input.tag, version: input.version, recordedSha: input.recordedSha, observedSha: input.observedSha, detectedBy: input.detectedBy },
+          dedupeKey: `vcs.tag_moved:${input.linkId}/${input.version}/${input.observedSha}`,
+        });
+        return { newlyRecorded: true as const, eventId };
       });
+      if (!recorded) return { newlyRecorded: false };
+      // The fan-out starts now; if this fails, the notification sweep starts it within minutes.
+      const ctx = Context.current();
+      await dispatchNotifications({ temporal: ctx.client, db, taskQueue: ctx.info.taskQueue }, [recorded.eventId]).catch((err: unknown) =>
+        log.warn('could not start the notification fan-out; the sweep will', { eventId: recorded.eventId, error: String(err) }),
+      );
+      return { newlyRecorded: true };
     },
 
     /**

@@ -10,6 +10,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   conflict: 409,
   // WebDAV's Locked, which the Terraform/OpenTofu http state backend expects for a held lock.
   locked: 423,
+  gone: 410,
   too_large: 413,
   unsupported_media_type: 415,
   invalid_artifact: 422,

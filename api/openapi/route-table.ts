@@ -38,6 +38,7 @@ import { teamsRoutes } from './teams-routes';
 import { runsRoutes } from './runs-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
+import { notificationsRoutes } from './notifications-routes';
 import { ssoRoutes } from './sso-routes';
 import { stateRoutes } from './state-routes';
 import { workloadIdentityRoutes } from './workload-identity-routes';
@@ -396,4 +397,5 @@ export const routeTable: readonly RouteSpec[] = [
   ...vcsRoutes,
   ...webhookRoutes,
   ...stateRoutes,
+  ...notificationsRoutes,
 ];

@@ -157,6 +157,7 @@ function concrete(path: string): string {
     userId: randomUUID(),
     deliveryId: randomUUID(),
     ws: 'media-ws',
+    token: 'not.a-valid-token',
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name];

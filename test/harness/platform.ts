@@ -17,6 +17,7 @@ import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { createStorage, extractLimits } from '../../core/runtime';
 import type { BlobStorage } from '../../core/storage/storage';
 import { createRunRuntime } from '../../core/runs/runtime';
+import { createNotificationRuntime } from '../../core/notifications/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { connectClient, registerSearchAttributes } from '../../temporal/connection';
 import { bundleWorkflows, createWorker } from '../../temporal/create-worker';
@@ -123,6 +124,7 @@ export async function startPlatform(
   await ensureBootstrapToken(db, { configured: token, file: join(dataDir, 'bootstrap-token') });
 
   const vcs = await createVcsRuntime(config);
+  const notifications = await createNotificationRuntime(config, config.signingSecret!);
   const workerMetrics = new WorkerMetrics();
   const workerMetricsPort = config.observability.workerMetricsPort;
   const workerMetricsServer =
@@ -135,7 +137,7 @@ export async function startPlatform(
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { db, storage, limits: extractLimits(config), vcs, runs: await createRunRuntime(config), publicUrl: config.publicUrl },
+      deps: { db, storage, limits: extractLimits(config), vcs, runs: await createRunRuntime(config), publicUrl: config.publicUrl, notifications },
       metrics: workerMetrics,
       workflowBundle: await sharedBundle(),
     });

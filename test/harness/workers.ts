@@ -3,6 +3,7 @@ import { createActivities } from '../../activities';
 import { WorkerMetrics } from '../../core/observability/worker-metrics';
 import { extractLimits } from '../../core/runtime';
 import { createRunRuntime } from '../../core/runs/runtime';
+import { createNotificationRuntime } from '../../core/notifications/runtime';
 import { createVcsRuntime } from '../../core/vcs/runtime';
 import { workerObservability } from '../../temporal/observability';
 import { sharedBundle, type Platform } from './platform';
@@ -21,6 +22,7 @@ export async function startWorkerWith(platform: Platform, wrap: (real: Activitie
     vcs: await createVcsRuntime(platform.config),
     publicUrl: platform.config.publicUrl,
     runs: await createRunRuntime(platform.config),
+    notifications: await createNotificationRuntime(platform.config, platform.config.signingSecret!),
   });
   const connection = await NativeConnection.connect({ address: platform.config.temporal.address! });
   const worker = await Worker.create({

@@ -3,25 +3,36 @@ import { hashToken } from '../../core/auth/tokens';
 import { createLogger } from '../../core/log';
 import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
+import { startSmtpServer, type SmtpServer } from '../harness/smtp';
 import { createUser, json, signIn, userToken } from './session-helpers';
 
 let platform: Platform;
+let smtp: SmtpServer;
 let call: ReturnType<typeof clientFor>;
 const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   const log = createLogger({ level: 'info', destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) } });
-  platform = await startPlatform({ log, env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_PASSWORD_RESET_LIMIT: '3' } });
+  smtp = await startSmtpServer();
+  platform = await startPlatform({ log, env: { STRATA_NAMESPACE_DEFAULT_VISIBILITY: 'private', STRATA_PASSWORD_RESET_LIMIT: '3', STRATA_SMTP_URL: smtp.url } });
   call = clientFor(platform);
 });
 
 afterAll(async () => {
   await platform?.close();
+  await smtp?.close();
 });
 
-/** The links the API logged for `email` (the stand-in for mail), oldest first. */
-function linksFor(email: string, page: 'reset-password' | 'verify-email'): string[] {
-  return logLines.filter((l) => l.email === email && typeof l.link === 'string' && (l.link as string).includes(`/${page}?`)).map((l) => l.link as string);
+/** The links mailed to `email` (received by a real SMTP server), oldest first. */
+async function linksFor(email: string, page: 'reset-password' | 'verify-email'): Promise<string[]> {
+  const pattern = new RegExp(`https?://\\S+/${page}\\?token=[\\w-]+`);
+  return (await smtp.messages()).filter((m) => m.to === email && pattern.test(m.text)).map((m) => pattern.exec(m.text)![0]);
+}
+
+/** Waits until `count` such links have been mailed (delivery is a workflow, so it lands a moment later). */
+async function waitForLinks(email: string, page: 'reset-password' | 'verify-email', count: number): Promise<string[]> {
+  await smtp.waitFor((mails) => mails.filter((m) => m.to === email && m.text.includes(`/${page}?token=`)).length >= count, 30_000);
+  return linksFor(email, page);
 }
 
 const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
@@ -29,10 +40,10 @@ const post = (path: string, body: unknown, init: { token?: string | null; header
   call(path, { method: 'POST', token: null, ...init, headers: { ...json, ...init.headers }, body: JSON.stringify(body) });
 
 async function requestReset(email: string): Promise<string> {
-  const before = linksFor(email, 'reset-password').length;
+  const before = (await linksFor(email, 'reset-password')).length;
   const res = await post('/api/v1/auth/password-reset', { email });
   expect(res.status).toBe(202);
-  const links = linksFor(email, 'reset-password');
+  const links = await waitForLinks(email, 'reset-password', before + 1);
   expect(links.length).toBe(before + 1);
   return tokenOf(links.at(-1)!);
 }
@@ -44,16 +55,18 @@ async function auditOf(action: string): Promise<{ target: string | null; result:
 }
 
 describe('password reset', () => {
-  it('answers 202 for known and unknown addresses alike, and logs a link only for a real account', async () => {
+  it('answers 202 for known and unknown addresses alike, and mails a link only for a real account', async () => {
     const user = await createUser(call, 'reset-a@acme.test');
     const token = await requestReset(user.email);
     expect(token.length).toBeGreaterThan(30);
-    expect(linksFor(user.email, 'reset-password')[0]).toBe(`${platform.url}/reset-password?token=${token}`);
+    expect((await linksFor(user.email, 'reset-password'))[0]).toBe(`${platform.url}/reset-password?token=${token}`);
 
     const unknown = await post('/api/v1/auth/password-reset', { email: 'nobody@acme.test' });
     expect(unknown.status).toBe(202);
     expect(unknown.body.toString()).toBe((await post('/api/v1/auth/password-reset', { email: user.email })).body.toString());
-    expect(logLines.some((l) => JSON.stringify(l).includes('nobody@acme.test') && 'link' in l)).toBe(false);
+    expect((await smtp.messages()).some((m) => m.to === 'nobody@acme.test')).toBe(false);
+    // Never logged either.
+    expect(logLines.some((l) => JSON.stringify(l).includes('reset-password?token='))).toBe(false);
 
     // Audited, without the token.
     const entries = await auditOf('auth.password_reset_requested');
@@ -123,9 +136,9 @@ describe('password reset', () => {
 });
 
 describe('email verification', () => {
-  it('logs a link when the account is created; the link verifies the address once', async () => {
+  it('mails a link when the account is created; the link verifies the address once', async () => {
     const user = await createUser(call, 'verify-a@acme.test');
-    const links = linksFor(user.email, 'verify-email');
+    const links = await waitForLinks(user.email, 'verify-email', 1);
     expect(links).toHaveLength(1);
     const token = tokenOf(links[0]!);
     const verifiedAt = async () => (await platform.db('users').where({ id: user.id }).first('email_verified_at')).email_verified_at as Date | null;
@@ -150,7 +163,7 @@ describe('email verification', () => {
     const token = await userToken(call, await signIn(call, user.email, user.password));
     const resend = await call('/api/v1/me/verify-email', { method: 'POST', token });
     expect(resend.status).toBe(202);
-    const links = linksFor(user.email, 'verify-email');
+    const links = await waitForLinks(user.email, 'verify-email', 2);
     expect(links).toHaveLength(2);
     expect((await post('/api/v1/auth/verify-email', { token: tokenOf(links[1]!) })).status).toBe(204);
     expect((await call('/api/v1/me/verify-email', { method: 'POST', token: null })).status).toBe(401);

@@ -299,4 +299,22 @@ export const routePermissions: Record<string, RouteCase> = {
   'POST /oauth/token': { need: 'public', exempt: 'login.v1 token exchange, authenticated by the single-use code and its PKCE verifier (test/identity/tofu-login.test.ts)' },
   'POST /webhooks/{provider}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
   'POST /webhooks/{provider}/{linkId}': { need: 'public', exempt: "a forge's delivery, authenticated by its signature or secret (test/vcs)" },
+
+  // Notifications: a person's own inbox and preferences (ids of others' notifications are answered as missing).
+  'GET /api/v1/me/notifications': { need: 'signed-in', scope: 'global' },
+  'GET /api/v1/me/notifications/events': { need: 'signed-in', exempt: "a stream that stays open, about the caller's own inbox only (test/notifications/notifications.test.ts)" },
+  'POST /api/v1/me/notifications/read-all': { need: 'signed-in', scope: 'global' },
+  'POST /api/v1/me/notifications/{id}/read': { need: 'signed-in', scope: 'global', params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), allow: { status: 404, code: 'not_found' } },
+  'DELETE /api/v1/me/notifications/{id}': { need: 'signed-in', scope: 'global', params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), allow: { status: 404, code: 'not_found' } },
+  'GET /api/v1/me/notification-preferences': { need: 'signed-in', scope: 'global' },
+  'PUT /api/v1/me/notification-preferences': { need: 'signed-in', scope: 'global', body: () => ({ preferences: [] }) },
+  'GET /api/v1/orgs/{org}/notification-defaults': { need: 'reader', params: org },
+  'PUT /api/v1/orgs/{org}/notification-defaults': { need: 'admin', params: org, body: () => ({ preferences: [] }) },
+  'GET /api/v1/orgs/{org}/teams/{team}/notification-defaults': { need: 'reader', params: team },
+  'PUT /api/v1/orgs/{org}/teams/{team}/notification-defaults': { need: 'admin', params: team, body: () => ({ preferences: [] }) },
+  'GET /api/v1/notifications/unsubscribe/{token}': { need: 'public', exempt: "authenticated by the mail's signed link (test/notifications/notifications.test.ts)" },
+  'POST /api/v1/notifications/unsubscribe/{token}': { need: 'public', exempt: "authenticated by the mail's signed link (test/notifications/notifications.test.ts)" },
+  // A forged link reaches the check only after sign-in; real links are tested in test/notifications/action-links.test.ts.
+  'GET /api/v1/action-links/{token}': { need: 'signed-in', scope: 'global', params: () => ({ token: 'forged.link' }), allow: { status: 404, code: 'action_link_invalid' } },
+  'POST /api/v1/action-links/{token}/confirm': { need: 'signed-in', scope: 'global', params: () => ({ token: 'forged.link' }), allow: { status: 404, code: 'action_link_invalid' } },
 };

@@ -5,10 +5,13 @@ import { providerBinaries } from '../fixtures/provider-release';
 import { terraformBinary, tofuBinary } from '../harness/cli-tools';
 import { ensureMoto } from '../harness/moto';
 import { ensureSeaweedFs } from '../harness/object-stores';
+import { ensureAiosmtpd } from '../harness/smtp';
 
 // Installs or builds, once, the real components the test suite drives (cached under ~/.cache/strata-tools):
 // the Temporal CLI and time-skipping test server, OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
 // S3 server), moto (a real AWS STS/IAM implementation), the web dashboard (web/dist, rebuilt when its sources changed) and Debian's Chromium for the
+// the Temporal CLI and time-skipping test server, aiosmtpd (a real SMTP server), OpenTofu and Terraform CLIs, a real provider binary for two platforms, SeaweedFS (a real
+// S3 server), the web dashboard (web/dist, rebuilt when its sources changed) and Debian's Chromium for the
 // browser tests. Sequential on purpose: two Go builds at once on a 2-core machine are slower than one after
 // the other.
 const started = Date.now();
@@ -25,6 +28,7 @@ await step('provider binaries', async () => (await providerBinaries()).map((b) =
 await step('terraform', terraformBinary);
 await step('seaweedfs (S3 test server)', ensureSeaweedFs);
 await step('moto (AWS STS/IAM test server)', ensureMoto);
+await step('aiosmtpd (SMTP test server)', ensureAiosmtpd);
 await step('web dashboard', () => ensureWebBuilt());
 await step('chromium', ensureChromium);
 console.log(`prepare: done in ${((Date.now() - started) / 1000).toFixed(1)}s`);

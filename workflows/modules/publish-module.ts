@@ -2,6 +2,7 @@ import { CancellationScope, proxyActivities, proxyLocalActivities, workflowInfo 
 import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { createModuleActivities } from '../../activities/modules/module-activities';
 import { activityPresets, localActivityPresets } from '../../temporal/presets';
+import { noticePublishFailed } from '../notifications/publish-notices';
 import { Progress } from '../progress';
 import type { PublishModuleInput, PublishModuleResult } from '../types';
 
@@ -52,6 +53,10 @@ export async function publishModule(input: PublishModuleInput): Promise<PublishM
       size: inspected.size,
       publishedAt: recorded.publishedAt,
     };
+  } catch (err) {
+    const m = input.module;
+    await noticePublishFailed({ kind: 'module', namespace: m.namespace, address: `${m.namespace}/${m.name}/${m.system}`, version: input.version, error: err });
+    throw err;
   } finally {
     const keys = analysisKey ? [input.stagingKey, analysisKey] : [input.stagingKey];
     await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys }));

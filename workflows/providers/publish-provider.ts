@@ -2,6 +2,7 @@ import { CancellationScope, proxyActivities, proxyLocalActivities, workflowInfo 
 import type { createCatalogActivities } from '../../activities/catalog/catalog-activities';
 import type { createProviderActivities } from '../../activities/providers/provider-activities';
 import { activityPresets, localActivityPresets } from '../../temporal/presets';
+import { noticePublishFailed } from '../notifications/publish-notices';
 import { Progress } from '../progress';
 import type { PublishProviderInput, PublishProviderResult } from '../types';
 
@@ -77,6 +78,10 @@ export async function publishProvider(input: PublishProviderInput): Promise<Publ
       platforms: packages.map((p) => ({ os: p.os, arch: p.arch, sha256: p.sha256, h1: p.h1 })),
       publishedAt: recorded.publishedAt,
     };
+  } catch (err) {
+    const p = input.provider;
+    await noticePublishFailed({ kind: 'provider', namespace: p.namespace, address: `${p.namespace}/${p.type}`, version: input.version, error: err });
+    throw err;
   } finally {
     await CancellationScope.nonCancellable(() => catalog.discardStaging({ keys: staged }));
   }

@@ -20,10 +20,10 @@ function workflowId(raw: string): string {
 }
 
 /**
- * `EventSource` cannot send headers, so the events route also accepts the token as `?token=`. Only there:
- * every other route takes the header alone. The request log records the path without the query string.
+ * `EventSource` cannot send headers, so the live event streams (a workflow's, the inbox's) also accept the token
+ * as `?token=`. Only there: every other route takes the header alone. The request log records the path without the query string.
  */
-function tokenFromQuery(deps: AppDeps): Middleware<AppState> {
+export function tokenFromQuery(deps: AppDeps): Middleware<AppState> {
   return async (ctx, next) => {
     const token = ctx.query.token;
     if (ctx.state.identity.principal.kind === 'anonymous' && typeof token === 'string' && token) {

@@ -10,7 +10,7 @@ import type { AppDeps, AppState } from '../../deps';
 import { audit, requireUser } from '../../authz';
 import { readJson } from '../../body';
 import { enforceRateLimit } from '../../rate-limit';
-import { accountLink, issueVerification } from './account-links';
+import { accountLink, issueVerification, raiseAccountMail } from './account-links';
 import { changePasswordInput, passwordResetConfirmInput, passwordResetInput, verifyEmailInput } from './schemas';
 
 type Ctx = Context & { state: AppState };
@@ -20,8 +20,8 @@ const IP_FACTOR = 5;
 
 /**
  * Password reset, email verification and password change. Links carry single-use, expiring tokens stored only as
- * hashes; until mail goes through the notification workflow, the link is written to the log (never for an
- * unknown address, never into the audit log).
+ * hashes; they are mailed through the notification workflow (sealed in the outbox, never for an unknown address,
+ * never into the audit log).
  */
 export function accountRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1' });
@@ -44,9 +44,9 @@ export function accountRouter(deps: AppDeps): Router<AppState> {
       }
       const token = await issueAccountToken(tx, eligible.id, 'password_reset');
       await audit(ctx, tx, { orgId: null, action: 'auth.password_reset_requested', target: eligible.email, result: 'success' });
-      return () => ctx.state.log.info({ userId: eligible.id, email: eligible.email, link: accountLink(deps, 'reset-password', token) }, 'password reset link (send it to the user: mail delivery is not configured yet)');
+      return raiseAccountMail(deps, ctx, tx, { user: eligible, type: 'user.password_reset', link: accountLink(deps, 'reset-password', token), subject: 'Reset your password' });
     });
-    announce?.();
+    await announce?.();
     ctx.status = 202;
   });
 
@@ -89,7 +89,7 @@ export function accountRouter(deps: AppDeps): Router<AppState> {
     ctx.status = 204;
   });
 
-  /** Sends (logs) a new verification link to the signed-in user. */
+  /** Mails a new verification link to the signed-in user. */
   router.post('/me/verify-email', async (ctx) => {
     const p = requireUser(ctx);
     const user = await findUserById(deps.db, p.user.id);
@@ -97,7 +97,7 @@ export function accountRouter(deps: AppDeps): Router<AppState> {
     if (user.email_verified_at) throw new Conflict(`${user.email} is verified already`, 'already_verified');
     await enforceRateLimit(deps.db, 'verify-email', `user:${user.id}`, deps.config.rateLimits.passwordReset, 'verification requests');
     const announce = await deps.db.transaction((tx) => issueVerification(deps, ctx, tx, user));
-    announce();
+    await announce();
     ctx.status = 202;
   });
 

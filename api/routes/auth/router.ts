@@ -12,6 +12,8 @@ import { readJson } from '../../body';
 import { presentSession, presentUser } from './present';
 import { loginInput, sessionParams } from './schemas';
 import { clearSessionCookie, rotateSession, setSessionCookie } from './session-cookie';
+import { noteNewSignIn } from './sign-in-alert';
+import { dispatchAfterCommit } from '../../../core/notifications/emit';
 import type { LoggedIn, Me } from './shapes';
 
 // Per client IP, more failures are allowed than per account (an office behind one NAT).
@@ -48,6 +50,7 @@ export function authRouter(deps: AppDeps): Router<AppState> {
     }
     const opened = await deps.db.transaction(async (tx) => {
       await clearFailures(tx, keys[0]!);
+      const alert = await noteNewSignIn(ctx, tx, user, 'password');
       const s = await rotateSession(ctx, tx, { userId: user.id, method: 'password', maxSeconds: settings.sessionMaxSeconds });
       await audit(ctx, tx, {
         principal: { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, via: 'session', sessionId: s.session.id },
@@ -57,8 +60,9 @@ export function authRouter(deps: AppDeps): Router<AppState> {
         result: 'success',
         details: { method: 'password', sessionId: s.session.id },
       });
-      return s;
+      return { ...s, alert };
     });
+    if (opened.alert) await dispatchAfterCommit(deps, ctx.state.log, [opened.alert]);
     setSessionCookie(ctx, opened.cookie, settings.sessionMaxSeconds, secureCookie);
     const body: LoggedIn = { user: presentUser(user), csrfToken: deps.identity.csrfTokenFor(opened.session.id) };
     ctx.body = body;

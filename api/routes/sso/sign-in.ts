@@ -7,6 +7,8 @@ import { DomainError } from '../../../core/errors';
 import { audit } from '../../authz';
 import type { AppDeps, AppState } from '../../deps';
 import { rotateSession } from '../auth/session-cookie';
+import { noteNewSignIn } from '../auth/sign-in-alert';
+import { dispatchAfterCommit } from '../../../core/notifications/emit';
 
 type Ctx = Context & { state: AppState };
 
@@ -29,6 +31,7 @@ export async function completeSsoSignIn(ctx: Ctx, deps: AppDeps, providerId: str
     const result = await deps.db.transaction(async (tx) => {
       const { user, created, linked } = await userForSsoSignIn(tx, providerId, signedIn);
       const teams = await syncSsoTeams(tx, user.id, signedIn.groups);
+      const alert = await noteNewSignIn(ctx, tx, user, method);
       const opened = await rotateSession(ctx, tx, { userId: user.id, method, maxSeconds: deps.config.identity.sessionMaxSeconds });
       await audit(ctx, tx, {
         principal: { kind: 'user', user: { id: user.id, email: user.email, name: user.name }, via: 'session', sessionId: opened.session.id },
@@ -38,8 +41,9 @@ export async function completeSsoSignIn(ctx: Ctx, deps: AppDeps, providerId: str
         result: 'success',
         details: { method, sessionId: opened.session.id, created, linked, teamsAdded: teams.added, teamsRemoved: teams.removed },
       });
-      return { cookie: opened.cookie, teamsChanged: teams.added + teams.removed > 0 };
+      return { cookie: opened.cookie, teamsChanged: teams.added + teams.removed > 0, alert };
     });
+    if (result.alert) await dispatchAfterCommit(deps, ctx.state.log, [result.alert]);
     if (result.teamsChanged) deps.identity.invalidate();
     return { cookie: result.cookie, returnTo: flow.returnTo };
   } catch (err) {

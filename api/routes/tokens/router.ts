@@ -3,6 +3,7 @@ import { SCOPES, type Scope } from '../../../core/auth/policy';
 import { generateToken } from '../../../core/auth/tokens';
 import { insertToken, listTokens, revokeToken } from '../../../core/db/repos/tokens';
 import { Forbidden, NotFound } from '../../../core/errors';
+import { dispatchAfterCommit, emitNotification } from '../../../core/notifications/emit';
 import type { AppDeps, AppState } from '../../deps';
 import { audit, requireSignedIn } from '../../authz';
 import { readJson } from '../../body';
@@ -38,11 +39,24 @@ export function tokensRouter(deps: AppDeps): Router<AppState> {
     if (widest(scopes) > widest(own)) throw new Forbidden(`this token's scopes (${own.join(', ')}) cannot create a token with ${scopes.join(', ')}`, 'scope_exceeded');
     const secret = generateToken();
     const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-    const row = await deps.db.transaction(async (tx) => {
+    const { row, eventId } = await deps.db.transaction(async (tx) => {
       const inserted = await insertToken(tx, { name: input.name, prefix: secret.prefix, tokenHash: secret.hash, scopes, userId: ownerOf(p), expiresAt });
       await audit(ctx, tx, { orgId: null, action: 'token.create', target: inserted.id, result: 'success', details: { name: input.name, scopes, expiresAt } });
-      return inserted;
+      // A personal security event: the person hears of every token made in their name.
+      const raised =
+        p.kind === 'user'
+          ? await emitNotification(tx, {
+              type: 'token.created',
+              orgId: null,
+              userId: p.user.id,
+              subject: `API token "${input.name}" created`,
+              link: '/tokens',
+              payload: { tokenName: input.name, scopes: scopes.join(', '), ip: ctx.ip || null },
+            })
+          : null;
+      return { row: inserted, eventId: raised?.eventId ?? null };
     });
+    if (eventId) await dispatchAfterCommit(deps, ctx.state.log, [eventId]);
     ctx.status = 201;
     const body: CreatedToken = { ...presentToken(row), token: secret.token };
     ctx.body = body;

@@ -23,9 +23,9 @@ export function usersRouter(deps: AppDeps): Router<AppState> {
     const { user, announce } = await deps.db.transaction(async (tx) => {
       const row = await createPasswordUser(tx, input);
       await audit(ctx, tx, { orgId: null, action: 'user.create', target: row.email, result: 'success', details: { userId: row.id, platformAdmin: row.platform_admin } });
-      return { user: row, announce: await issueVerification(deps, ctx, tx, row) };
+      return { user: row, announce: await issueVerification(deps, ctx, tx, row, 'invite') };
     });
-    announce();
+    await announce();
     ctx.status = 201;
     ctx.body = { id: user.id };
   });

@@ -10,6 +10,8 @@ export type Route =
   | { name: 'workflow'; workflowId: string }
   | { name: 'tokens' }
   | { name: 'sessions' }
+  | { name: 'notifications' }
+  | { name: 'action'; token: string }
   | { name: 'login' }
   | { name: 'reset-password' }
   | { name: 'verify-email' }
@@ -66,6 +68,11 @@ export function matchRoute(pathname: string): Route {
       return rest.length ? notFound : { name: 'tokens' };
     case 'sessions':
       return rest.length ? notFound : { name: 'sessions' };
+    case 'notifications':
+      return rest.length ? notFound : { name: 'notifications' };
+    // The confirmation page of a mail's action link (core/notifications/action-links.ts).
+    case 'action':
+      return rest.length === 1 && rest[0] ? { name: 'action', token: rest[0] } : notFound;
     case 'login':
       return rest.length ? notFound : { name: 'login' };
     // The pages the server's account links open (api/routes/auth/account-links.ts).
@@ -121,6 +128,7 @@ export const links = {
   workflow: (workflowId: string) => `/activity/${workflowId.split('/').map(enc).join('/')}`,
   tokens: () => '/tokens',
   sessions: () => '/sessions',
+  notifications: () => '/notifications',
   login: (query?: Record<string, string | undefined>) => withQuery('/login', query),
   resetPassword: (token: string) => withQuery('/reset-password', { token }),
   verifyEmail: (token: string) => withQuery('/verify-email', { token }),

@@ -11,6 +11,7 @@ export type { DownloadSeries } from '../../../api/routes/stats/shapes';
 export type { GpgKey } from '../../../api/routes/gpg-keys/shapes';
 export type { ApiToken, CreatedToken } from '../../../api/routes/tokens/shapes';
 export type { WorkflowPage, WorkflowStatusName, WorkflowSummary, WorkflowView } from '../../../api/routes/activity/shapes';
+export type { ActionLinkView, Inbox, InboxItem, NotificationPreference, PreferenceSet } from '../../../api/routes/notifications/shapes';
 export type {
   VcsConnection,
   VcsConnectionChecked,

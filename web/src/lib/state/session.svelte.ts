@@ -1,6 +1,7 @@
 import { ApiClient } from '../api';
 import { CredentialsApi } from '../credentials-api';
 import { IdentityApi } from '../identity-api';
+import { NotificationsApi } from '../notifications-api';
 import type { Me } from '../types';
 
 const TOKEN_KEY = 'strata.token';
@@ -95,3 +96,4 @@ export const api: ApiClient = new ApiClient({ token: () => session.token, csrf: 
 export const identity: IdentityApi = new IdentityApi(api);
 export const credentials: CredentialsApi = new CredentialsApi(api);
 export const session: Session = new Session((): IdentityApi => identity);
+export const notifications: NotificationsApi = new NotificationsApi(api, () => session.token);

@@ -1,0 +1,1 @@
+export { findWebhooksForEvent as findWebhookTargets } from '../../core/db/repos/webhooks';
