@@ -7,7 +7,6 @@ import semver from 'semver';
 import { ApplicationFailure } from '@temporalio/common';
 import { generateToken } from '../../core/auth/tokens';
 import type { Db } from '../../core/db/knex';
-import { insertNotificationEvent } from '../../core/db/repos/notification-events';
 import { findOrgById } from '../../core/db/repos/organizations';
 import { claimApply, findRun, insertRun, listApprovals, recordApproval, updateRun, type RunRow, type RunStatus } from '../../core/db/repos/runs';
 import { findStateLock, tryLockState, unlockState } from '../../core/db/repos/state-locks';
@@ -15,7 +14,8 @@ import { insertToken } from '../../core/db/repos/tokens';
 import { findWorkspaceById, updateWorkspace, type WorkspaceRow } from '../../core/db/repos/workspaces';
 import { DomainError } from '../../core/errors';
 import type { ExtractLimits } from '../../core/registry/archive';
-import { approvalPolicyFor, type ApprovalPolicy } from '../../core/runs/approval-policy';
+import { dispatchNotifications, emitNotification } from '../../core/notifications/emit';
+import { approvalPolicyFor, approversOf, type ApprovalPolicy } from '../../core/runs/approval-policy';
 import { captureEngine, EngineFailed, runEngine } from '../../core/runs/engine-process';
 import { RunLogSink, type RunPhase } from '../../core/runs/log-sink';
 import { maskOutputs, summarisePlan } from '../../core/runs/plan-summary';
@@ -251,12 +251,16 @@ export function createRunActivities(deps: RunActivityDeps) {
     },
 
     /** Raises a run notification (delivery is the notification system's). */
-    async raiseRunEvent(input: { runId: string; type: 'run.awaiting_approval' | 'run.applied' | 'run.errored' | 'run.drift_detected'; reminder?: boolean }): Promise<void> {
+    async raiseRunEvent(input: { runId: string; type: 'run.awaiting_approval' | 'run.applied' | 'run.errored' | 'run.drift_detected'; reminder?: number }): Promise<void> {
       const { run, ws } = await load(input.runId);
       const org = await findOrgById(deps.db, ws.org_id);
       const words = { 'run.awaiting_approval': 'is waiting for approval', 'run.applied': 'was applied', 'run.errored': 'failed', 'run.drift_detected': 'found drift' }[input.type];
       const policy = await approvalPolicyFor(deps.db, ws.org_id, ws.environment);
-      await insertNotificationEvent(deps.db, {
+      const approverUserIds = input.type === 'run.awaiting_approval' ? await approversOf(deps.db, ws.org_id, policy) : [];
+      // The dedupe key makes a retried activity raise the event once; each reminder is an event of its own.
+      const dedupeKey = `${input.type}:${run.id}${input.reminder ? `:reminder:${input.reminder}` : ''}`;
+      const { eventId } = await deps.db.transaction((tx) => emitNotification(tx, {
+        dedupeKey,
         type: input.type,
         orgId: ws.org_id,
         subject: `${input.reminder ? 'Reminder: ' : ''}run on ${org?.name ?? ''}/${ws.name} ${words}`,
@@ -268,11 +272,13 @@ export function createRunActivities(deps: RunActivityDeps) {
           operation: run.operation,
           plan: run.plan,
           error: run.error,
-          reminder: input.reminder ?? false,
-          ...(input.type === 'run.awaiting_approval' ? { approverRole: policy.approverRole, approverTeamIds: policy.approverTeamIds } : {}),
+          reminder: input.reminder ?? 0,
+          ...(input.type === 'run.awaiting_approval' ? { approverRole: policy.approverRole, approverUserIds } : {}),
           ...(input.type === 'run.drift_detected' ? { drift: ws.drift } : {}),
         },
-      });
+      }));
+      const ctx = Context.current();
+      await dispatchNotifications({ temporal: ctx.client, db: deps.db, taskQueue: ctx.info.taskQueue }, [eventId]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { Identity } from '../auth/principal';
 import { hashToken } from '../auth/tokens';
 import type { Tx } from '../db/knex';
 import { Conflict, Forbidden, Gone, NotFound } from '../errors';
@@ -18,7 +19,7 @@ export interface ActionClaim {
 }
 
 /** Carries out a confirmed action as `userId` (the runs code registers these). */
-export type ActionHandler = (input: { action: LinkAction; runId: string; userId: string }) => Promise<void>;
+export type ActionHandler = (input: { action: LinkAction; runId: string; userId: string; identity: Identity }) => Promise<void>;
 
 const handlers = new Map<LinkAction, ActionHandler>();
 
@@ -77,12 +78,13 @@ export async function describeActionToken(db: Tx, secret: string, token: string)
  * anyone else), only once (409 after), and only when a handler is registered (409 `action_unavailable`, the token
  * stays unused). A failing handler rolls the spending back with the transaction.
  */
-export async function confirmActionToken(db: Tx, secret: string, token: string, userId: string): Promise<ActionClaim> {
+export async function confirmActionToken(db: Tx, secret: string, token: string, identity: Identity & { principal: { kind: 'user' } }): Promise<ActionClaim> {
+  const userId = identity.principal.user.id;
   const { row, claim } = await check(db, secret, token, true);
   if (claim.userId !== userId) throw new Forbidden('this link was sent to someone else', 'action_link_not_yours');
   const handler = handlers.get(claim.action);
   if (!handler) throw new Conflict(`${claim.action} cannot be carried out from a link on this server yet`, 'action_unavailable');
   await db('action_tokens').where({ id: row.id }).update({ used_at: db.fn.now() });
-  await handler({ action: claim.action, runId: claim.runId, userId });
+  await handler({ action: claim.action, runId: claim.runId, userId, identity });
   return claim;
 }

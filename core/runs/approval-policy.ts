@@ -1,4 +1,4 @@
-import { atLeast, effectiveRole, type Access, type Role } from '../auth/policy';
+import { atLeast, effectiveRole, ROLES, type Access, type Role } from '../auth/policy';
 import type { Tx } from '../db/knex';
 import type { Environment } from '../db/repos/workspaces';
 
@@ -73,4 +73,22 @@ export async function mayApprove(db: Tx, input: { access: Access; userId: string
   if (!input.userId || !input.policy.approverTeamIds.length) return false;
   const member = await db('team_members').where({ user_id: input.userId }).whereIn('team_id', input.policy.approverTeamIds).first('team_id');
   return Boolean(member);
+}
+
+/**
+ * The people who may approve under the policy: members whose organisation role (directly or through a team) is the
+ * approver role or higher, and members of the approver teams. They hear about runs waiting for approval.
+ */
+export async function approversOf(db: Tx, orgId: string, policy: ApprovalPolicy): Promise<string[]> {
+  const roles = ROLES.slice(ROLES.indexOf(policy.approverRole));
+  const direct = await db('memberships').where({ org_id: orgId }).whereIn('role', roles).pluck('user_id');
+  const viaTeams = await db('team_members as tm')
+    .join('teams as t', 't.id', 'tm.team_id')
+    .where('t.org_id', orgId)
+    .andWhere((w) => {
+      w.whereIn('t.role', roles);
+      if (policy.approverTeamIds.length) w.orWhereIn('t.id', policy.approverTeamIds);
+    })
+    .pluck('tm.user_id');
+  return [...new Set<string>([...direct, ...viaTeams])];
 }

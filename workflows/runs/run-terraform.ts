@@ -93,11 +93,11 @@ export async function runTerraform(input: { runId: string }): Promise<{ status: 
       await short.raiseRunEvent({ runId: input.runId, type: 'run.awaiting_approval' });
       const decided = () => discarded || approvals >= required;
       const deadline = Date.now() + start.policy.timeoutHours * HOUR_MS;
-      while (!decided()) {
+      for (let reminder = 1; !decided(); reminder++) {
         const left = deadline - Date.now();
         if (left <= 0) break;
         if (await condition(decided, Math.min(left, start.reminderHours * HOUR_MS))) break;
-        if (deadline - Date.now() > 0) await short.raiseRunEvent({ runId: input.runId, type: 'run.awaiting_approval', reminder: true });
+        if (deadline - Date.now() > 0) await short.raiseRunEvent({ runId: input.runId, type: 'run.awaiting_approval', reminder });
       }
       if (discarded) return await finish('discarded');
       if (!decided()) return await finish('discarded', `no approval within ${start.policy.timeoutHours} h`);

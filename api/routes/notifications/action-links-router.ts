@@ -25,7 +25,7 @@ export function actionLinksRouter(deps: AppDeps): Router<AppState> {
     const { token } = signedTokenParams.parse(ctx.params);
     try {
       const claim = await deps.db.transaction(async (tx) => {
-        const c = await confirmActionToken(tx, deps.notifications.signingSecret, token, p.user.id);
+        const c = await confirmActionToken(tx, deps.notifications.signingSecret, token, { principal: p, access: ctx.state.identity.access });
         await audit(ctx, tx, { orgId: null, action: `action_link.${c.action}`, target: c.runId, result: 'success' });
         return c;
       });

@@ -1,6 +1,10 @@
 import Router from '@koa/router';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Context } from 'koa';
+import { can } from '../../../core/auth/policy';
+import type { Identity } from '../../../core/auth/principal';
+import { registerActionHandler } from '../../../core/notifications/action-links';
+import { approvalPolicyFor, mayApprove } from '../../../core/runs/approval-policy';
 import type { Db } from '../../../core/db/knex';
 import { findOrgById, type OrgRow } from '../../../core/db/repos/organizations';
 import { FINAL_STATUSES, findRun, listActiveRuns, type RunRow } from '../../../core/db/repos/runs';
@@ -14,7 +18,7 @@ import { openEventStream } from '../activity/event-stream';
 import { visibleOrg } from '../orgs/lookup';
 import { orgParams } from '../orgs/schemas';
 import { presentLogLine } from '../workspaces/present';
-import { callerMayApprove, runView } from './run-view';
+import { runView } from './run-view';
 import { decisionInput, logSearchQuery, logsQuery, runParams } from './schemas';
 
 type Ctx = Context & { state: AppState };
@@ -64,27 +68,47 @@ export function runsRouter(deps: AppDeps): Router<AppState> {
     ctx.body = { items: await Promise.all(runs.map((r) => runView(deps, ctx, r, workspaces.get(r.workspace_id)!, org))) };
   });
 
-  const decide = (decision: 'approve' | 'discard') => async (ctx: Ctx) => {
-    // The body first: a wrong media type is refused the same way whatever the path names.
-    const input = decisionInput.parse(ctx.request.length || ctx.get('content-type') ? await readJson(ctx) : {});
-    const { run, ws, org } = await visibleRun(deps.db, ctx);
-    const user = requireUser(ctx);
-    if (!(await callerMayApprove(deps.db, ctx, ws))) {
-      await deps.db.transaction((tx) => audit(ctx, tx, { orgId: org.id, action: `run.${decision}`, target: run.id, result: 'denied' }));
+  /**
+   * Sends an approver's decision to the run's workflow: the caller must see the run (else 404) and be an approver of
+   * its environment's policy (403); the run must be waiting (409).
+   */
+  const sendDecision = async (identity: Identity, runId: string, decision: 'approve' | 'discard', comment: string | null, onDenied?: (run: RunRow) => Promise<void>) => {
+    const p = identity.principal;
+    const run = await findRun(deps.db, runId);
+    if (!run || !can(identity.access, 'workspace.read', { orgId: run.org_id })) throw new NotFound(`no run ${runId}`, 'run_not_found');
+    if (p.kind !== 'user') throw new Forbidden('a decision on a run needs a person, not a service token', 'user_required');
+    const ws = (await findWorkspaceById(deps.db, run.workspace_id))!;
+    const policy = await approvalPolicyFor(deps.db, ws.org_id, ws.environment);
+    if (!(await mayApprove(deps.db, { access: identity.access, userId: p.user.id, orgId: ws.org_id, policy }))) {
+      await onDenied?.(run);
       throw new Forbidden(`the ${ws.environment} approval policy does not let you ${decision} this run`, 'not_an_approver');
     }
     if (run.status !== 'awaiting_approval') throw new Conflict(`the run is ${run.status}, not awaiting approval`, 'run_not_awaiting_approval');
     const handle = deps.temporal.workflow.getHandle(runWorkflowId(run.id));
-    const payload = { userId: user.user.id, userLabel: user.user.email, comment: input.comment ?? null };
+    const payload = { userId: p.user.id, userLabel: p.user.email, comment };
     try {
       // The update ID makes a double submit (or a retry after a lost answer) one decision.
-      if (decision === 'approve') await handle.executeUpdate(approveRunUpdate, { args: [payload], updateId: `approve:${user.user.id}` });
-      else await handle.executeUpdate(discardRunUpdate, { args: [payload], updateId: `discard:${user.user.id}` });
+      if (decision === 'approve') await handle.executeUpdate(approveRunUpdate, { args: [payload], updateId: `approve:${p.user.id}` });
+      else await handle.executeUpdate(discardRunUpdate, { args: [payload], updateId: `discard:${p.user.id}` });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw new Conflict(err.cause?.message ?? 'the run is not waiting for approval', 'run_not_awaiting_approval');
       if (err instanceof WorkflowNotFoundError) throw new Conflict('the run is not running', 'run_not_awaiting_approval');
       throw err;
     }
+  };
+  // Approve from the inbox: a mail's single-use link, confirmed by its person signed in, decides the same way.
+  for (const decision of ['approve', 'discard'] as const) {
+    registerActionHandler(`run.${decision}`, ({ runId, identity }) => sendDecision(identity, runId, decision, 'from the notification email'));
+  }
+
+  const decide = (decision: 'approve' | 'discard') => async (ctx: Ctx) => {
+    // The body first: a wrong media type is refused the same way whatever the path names.
+    const input = decisionInput.parse(ctx.request.length || ctx.get('content-type') ? await readJson(ctx) : {});
+    const { run, ws, org } = await visibleRun(deps.db, ctx);
+    requireUser(ctx);
+    await sendDecision(ctx.state.identity, run.id, decision, input.comment ?? null, () =>
+      deps.db.transaction((tx) => audit(ctx, tx, { orgId: org.id, action: `run.${decision}`, target: run.id, result: 'denied' })),
+    );
     await deps.db.transaction((tx) => audit(ctx, tx, { orgId: org.id, action: `run.${decision}`, target: run.id, result: 'success', details: { comment: input.comment ?? null } }));
     ctx.status = 202;
     ctx.body = await runView(deps, ctx, (await findRun(deps.db, run.id))!, ws, org);
