@@ -1,3 +1,6 @@
+import { Context } from '@temporalio/activity';
+import { dispatchNotifications, emitNotification } from '../../core/notifications/emit';
+import { findOrgById } from '../../core/db/repos/organizations';
 import type { Db } from '../../core/db/knex';
 import { insertAudit } from '../../core/db/repos/audit';
 import { findNotificationEvent } from '../../core/db/repos/notification-events';
@@ -106,7 +109,8 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         const headers = signWebhook({ secret, id: event.id, timestamp: Math.floor(Date.now() / 1000), body });
         const outcome = await postWebhook({ url: webhook.url, headers, body, policy, tls: deps.webhookTls });
         const nextAttemptAt = !outcome.delivered && input.retryInSeconds !== null ? new Date(Date.now() + input.retryInSeconds * 1000) : null;
-        return db.transaction(async (tx) => {
+        let disabledEvent: string | null = null;
+        const result = await db.transaction(async (tx) => {
           await recordDeliveryAttempt(tx, delivery.id, { attempt: input.attempt, ...outcome, nextAttemptAt });
           if (outcome.delivered) {
             await markWebhookHealthy(tx, webhook.id);
@@ -128,10 +132,27 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
               userAgent: null,
               details: { url: webhook.url, reason, failingSince: new Date(since).toISOString() },
             });
+            // Its organisation's owners and admins are told (email and in the app, by default).
+            const org = await findOrgById(tx, webhook.org_id);
+            disabledEvent = (
+              await emitNotification(tx, {
+                type: 'webhook.disabled',
+                orgId: webhook.org_id,
+                subject: `A webhook of ${org?.name ?? 'your organisation'} was disabled after a day of failures`,
+                link: `/orgs/${org?.name ?? ''}/webhooks`,
+                payload: { webhookId: webhook.id, url: webhook.url, reason },
+                dedupeKey: `webhook.disabled:${webhook.id}:${new Date(since).toISOString()}`,
+              })
+            ).eventId;
           }
           await markDeliveryFailed(tx, delivery.id, null);
           return { delivered: false, stop: true };
         });
+        if (disabledEvent) {
+          const ctx = Context.current();
+          await dispatchNotifications({ temporal: ctx.client, db, taskQueue: ctx.info.taskQueue }, [disabledEvent]);
+        }
+        return result;
       });
     },
 

@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'user.verify_email',
   'user.password_reset',
   'webhook.test',
+  'webhook.disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

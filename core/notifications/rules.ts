@@ -22,6 +22,7 @@ const ADMIN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'credential.expiring',
   'module.publish_failed',
   'provider.publish_failed',
+  'webhook.disabled',
 ]);
 
 /** Payload keys that never leave the email they were made for: not in the inbox, not in webhook bodies. */

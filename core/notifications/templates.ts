@@ -20,6 +20,7 @@ const INTRO: Record<EventType, string> = {
   'user.verify_email': 'Confirm your email address by opening the link.',
   'user.password_reset': 'Someone asked to reset your password. If it was you, open the link within the hour; otherwise ignore this mail.',
   'webhook.test': 'This is a test event.',
+  'webhook.disabled': 'A webhook kept failing for a day and was disabled; fix the endpoint and enable it again.',
 };
 
 export interface EmailInput {

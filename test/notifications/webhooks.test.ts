@@ -191,6 +191,10 @@ describe('organisation webhooks', () => {
     expect(items).toEqual([expect.objectContaining({ status: 'failed', attempts: 1, responseCode: 500, lastError: 'HTTP 500: always broken' })]);
     const [entry] = await platform.db('audit_log').where({ action: 'webhook.disable', target: broken.id });
     expect(entry).toMatchObject({ actor_type: 'system', result: 'success' });
+    // Its owners are told: a webhook.disabled event, fanned out to the organisation's owners and admins.
+    const told = await platform.db('notification_events').where({ type: 'webhook.disabled' }).first();
+    expect(told).toMatchObject({ org_id: await orgId('acme'), payload: expect.objectContaining({ webhookId: broken.id }) });
+    expect(told.dispatched_at).not.toBeNull();
     expect(await findWebhooksForEvent(platform.db, { orgId: await orgId('acme'), type: 'webhook.test' })).not.toContainEqual({ id: broken.id });
     // Disabled: no test event, no redelivery until a person turns it back on.
     expect((await send('POST', `${base}/${broken.id}/test`, t.owner)).status).toBe(409);
