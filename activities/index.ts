@@ -12,6 +12,7 @@ import { createModuleActivities } from './modules/module-activities';
 import { createWebhookActivities } from './notifications/webhook-activities';
 import { createNotificationActivities } from './notifications/notification-activities';
 import { createProviderActivities } from './providers/provider-activities';
+import { createPulumiActivities } from './runs/pulumi-activities';
 import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVcsActivities(deps),
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),
+    ...createPulumiActivities(deps),
     ...createWebhookActivities(deps),
     ...createNotificationActivities(deps),
   };
