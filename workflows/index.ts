@@ -7,3 +7,4 @@ export { workspaceRuns } from './runs/workspace-runs';
 export { deliverWebhook } from './notifications/deliver-webhook';
 export { checkDrift } from './runs/check-drift';
 export { notify, sweepNotifications } from './notifications';
+export { publishPlugin } from './plugins/publish-plugin';
