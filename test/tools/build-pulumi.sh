@@ -5,15 +5,17 @@
 # link time: the Automation API refuses a CLI that reports no version.
 # Next to the binary it writes `pulumi-resource-pulumi-nodejs`, the executable the engine starts for Pulumi dynamic
 # providers (the official distribution ships one); it runs @pulumi/pulumi's dynamic-provider entry point with node.
-# Prints the directory holding both (put it on PATH).
+# Prints the installation root: `<root>/bin` holds both (put it on PATH, or pass the root to the Automation API's
+# `PulumiCommand.get({ root })`, which runs `<root>/bin/pulumi` with `<root>/bin` first on PATH).
 set -euo pipefail
 version="${PULUMI_VERSION:-v3.274.1}"
 cache="${STRATA_TOOLS_CACHE:-$HOME/.cache/strata-tools}"
 dir="$cache/pulumi-$version"
-bin="$dir/pulumi"
+bin="$dir/bin/pulumi"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 if [ ! -x "$bin" ]; then
-  mkdir -p "$dir"
+  command -v go >/dev/null || { echo "the Pulumi CLI is built from its Go modules: install Go (1.25 or newer) or put a pulumi v${version#v} on PATH" >&2; exit 1; }
+  mkdir -p "$dir/bin"
   download() {
     (cd "$cache" && GOFLAGS=-mod=mod go mod download -json "$1@$version" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   }
@@ -30,7 +32,7 @@ if [ ! -x "$bin" ]; then
 fi
 # The shim is rewritten each time so it points at this checkout's @pulumi/pulumi (PULUMI_NODEJS_SDK overrides).
 sdkdir="${PULUMI_NODEJS_SDK:-$(cd "$repo" && node -p "require('node:path').dirname(require.resolve('@pulumi/pulumi/package.json'))")}"
-shim="$dir/pulumi-resource-pulumi-nodejs"
+shim="$dir/bin/pulumi-resource-pulumi-nodejs"
 printf '#!/bin/sh\nexec node "%s/cmd/dynamic-provider/index.js" "$@"\n' "$sdkdir" > "$shim.tmp.$$"
 chmod +x "$shim.tmp.$$" && mv "$shim.tmp.$$" "$shim"
 echo "$dir"
