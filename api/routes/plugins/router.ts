@@ -156,9 +156,9 @@ export function pluginsRouter(deps: AppDeps): Router<AppState> {
   // A member asks for access to a locked plugin; asking again while a request is open answers that request (200).
   router.post('/:name/access-requests', async (ctx) => {
     const org = await orgFor(ctx, 'plugin.read');
+    const body = accessRequestInput.parse(await readJson(ctx));
     const user = requireUser(ctx).user;
     const plugin = await pluginOf(org, pluginParams.parse(ctx.params).name);
-    const body = accessRequestInput.parse(await readJson(ctx));
     if (!plugin.locked) throw new Conflict(`plugin ${plugin.name} is not locked: its organisation's publishers may use it without asking`, 'plugin_not_locked');
     const open = await openAccessRequest(deps.db, plugin.id, user.id);
     if (open) {
