@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
 import { loadPluginVersion, validateInputs } from '../../core/plugins/load';
 import { mayUsePlugin } from '../../core/plugins/access';
 import { ANONYMOUS_ACCESS, type Access } from '../../core/auth/policy';
@@ -234,5 +238,28 @@ describe('loadPluginVersion and validateInputs (for provisioning)', () => {
     expect(() => validateInputs(v.inputs, { name: 'x', colour: 'red' })).toThrow(/unknown input "colour"/);
     await expect(loadPluginVersion(platform.db, org.id, 'web-service', '9.9.9')).rejects.toThrow(/no version 9\.9\.9/);
     await expect(loadPluginVersion(platform.db, org.id, 'nope', '1.0.0')).rejects.toThrow(/no plugin nope/);
+  });
+});
+
+describe('the CLI', () => {
+  it('`strata plugin publish --org --dir` zips and publishes a directory; `strata plugin list` shows it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-plugin-cli-'));
+    try {
+      await writeFile(join(dir, 'strata-plugin.json'), JSON.stringify(demoManifest('from-cli', '0.1.0')));
+      await writeFile(join(dir, 'index.js'), DEMO_PROGRAM);
+      const out: string[] = [];
+      const err: string[] = [];
+      const io = { out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
+      const env = { url: platform.url, token: tokens.publisher };
+      expect(await main(['plugin', 'publish', '--org', 'acme', '--dir', dir], io, env), err.join('\n')).toBe(0);
+      expect(out.join('\n')).toMatch(/Published plugin from-cli 0\.1\.0 in acme\n {2}entry {3}index\.js/);
+      expect(await main(['plugin', 'publish', '--org', 'acme', '--dir', dir], io, env)).toBe(1);
+      expect(err.join('\n')).toMatch(/0\.1\.0/);
+      out.length = 0;
+      expect(await main(['plugin', 'list', '--org', 'acme', '--q', 'cli'], io, env)).toBe(0);
+      expect(out.join('\n')).toMatch(/^NAME\s+LATEST\s+VERSIONS\s+LOCK\s+DESCRIPTION\nfrom-cli\s+0\.1\.0\s+1\s+The from-cli plugin$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
