@@ -11,6 +11,7 @@ import type { CredentialRuntime } from './credentials/credential-check';
 import { createModuleActivities } from './modules/module-activities';
 import { createWebhookActivities } from './notifications/webhook-activities';
 import { createNotificationActivities } from './notifications/notification-activities';
+import { createPluginActivities } from './plugins/plugin-activities';
 import { createProviderActivities } from './providers/provider-activities';
 import { createPulumiActivities } from './runs/pulumi-activities';
 import { createRunActivities } from './runs/run-activities';
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCatalogActivities(deps),
     ...createModuleActivities(deps),
     ...createProviderActivities(deps),
+    ...createPluginActivities(deps),
     ...createVcsActivities(deps),
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),

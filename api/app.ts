@@ -33,6 +33,7 @@ import { stateRouter } from './routes/state/router';
 import { statsRouter } from './routes/stats/router';
 import { tokensRouter } from './routes/tokens/router';
 import { credentialsRouter } from './routes/credentials/router';
+import { pluginsRouter } from './routes/plugins/router';
 import { vcsConnectionsRouter } from './routes/vcs/connections-router';
 import { vcsLinksRouter } from './routes/vcs/links-router';
 import { vcsWebhooksRouter } from './routes/vcs/webhooks-router';
@@ -111,6 +112,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     searchRouter(deps),
     vcsConnectionsRouter(deps),
     credentialsRouter(deps),
+    pluginsRouter(deps),
     vcsWebhooksRouter(deps),
     stateRouter(deps),
     notificationsRouter(deps),

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { can } from '../core/auth/policy';
 import { findCloudCredential } from '../core/db/repos/cloud-credentials';
+import { findOrgByName } from '../core/db/repos/organizations';
 import { NotFound } from '../core/errors';
 import type { AppDeps, AppState } from './deps';
 import { requireSignedIn } from './authz';
@@ -25,6 +26,12 @@ export async function mayViewWorkflow(deps: Pick<AppDeps, 'namespaces' | 'db'>, 
   if (credentialId) {
     const credential = await findCloudCredential(deps.db, credentialId);
     return Boolean(credential && can(access, 'credential.read', { orgId: credential.org_id }));
+  }
+  // A plugin publish is seen by whoever may read the organisation's catalogue.
+  const pluginOrg = /^plugin-publish:([^/]+)\//.exec(workflowId)?.[1];
+  if (pluginOrg) {
+    const org = await findOrgByName(deps.db, pluginOrg);
+    return Boolean(org && can(access, 'plugin.read', { orgId: org.id }));
   }
   const name = workflowNamespace(workflowId);
   if (!name) return false;

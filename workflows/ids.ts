@@ -6,4 +6,5 @@ export const workflowIds = {
     `module-publish:${m.namespace.toLowerCase()}/${m.name.toLowerCase()}/${m.system.toLowerCase()}/${version}`,
   providerPublish: (p: ProviderCoordinates, version: string) =>
     `provider-publish:${p.namespace.toLowerCase()}/${p.type.toLowerCase()}/${version}`,
+  pluginPublish: (org: string, name: string, version: string) => `plugin-publish:${org.toLowerCase()}/${name.toLowerCase()}/${version}`,
 };

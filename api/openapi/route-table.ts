@@ -33,6 +33,7 @@ import {
 } from '../routes/vcs/shapes';
 import { auditRoutes } from './audit-routes';
 import { credentialsRoutes } from './credentials-routes';
+import { pluginsRoutes } from './plugins-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { runsRoutes } from './runs-routes';
@@ -393,6 +394,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...ssoRoutes,
   ...auditRoutes,
   ...credentialsRoutes,
+  ...pluginsRoutes,
   ...workflowRoutes,
   ...vcsRoutes,
   ...webhookRoutes,

@@ -4,12 +4,13 @@ import type { PublishOutcome } from '../../core/observability/api-metrics';
 import { strataAttributes } from '../../temporal/search-attributes';
 import { startWorkflow } from '../../temporal/start-workflow';
 import type { publishModule } from '../../workflows/modules/publish-module';
+import type { publishPlugin } from '../../workflows/plugins/publish-plugin';
 import type { publishProvider } from '../../workflows/providers/publish-provider';
 import { audit } from '../authz';
 import type { AppDeps, AppState } from '../deps';
 import { awaitResult } from './run-workflow';
 
-type PublishWorkflow = typeof publishModule | typeof publishProvider;
+type PublishWorkflow = typeof publishModule | typeof publishProvider | typeof publishPlugin;
 
 /**
  * The shared tail of every publish endpoint: start the workflow under its business ID (discarding the staged

@@ -3,6 +3,8 @@ import { adminCreateUser } from './admin-create-user';
 import { gpgKeyAdd } from './gpg-key-add';
 import { gpgKeyList } from './gpg-key-list';
 import { modulePublish } from './module-publish';
+import { pluginList } from './plugin-list';
+import { pluginPublish } from './plugin-publish';
 import { providerPublish } from './provider-publish';
 import { runApprove, runCancel, runDiscard } from './run-decide';
 import { runLogs } from './run-logs';
@@ -22,6 +24,8 @@ import { workspaceVarsSet } from './workspace-vars-set';
 export const commands: readonly Command[] = [
   modulePublish,
   providerPublish,
+  pluginPublish,
+  pluginList,
   gpgKeyAdd,
   gpgKeyList,
   tokenCreate,

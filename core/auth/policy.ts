@@ -56,7 +56,13 @@ export type Action =
   /** Upload configurations, queue plan/apply/destroy runs, cancel and discard them, read and write state. */
   | 'workspace.run'
   /** Create and delete workspaces, change variables, settings and the run policy, force-unlock state. */
-  | 'workspace.manage';
+  | 'workspace.manage'
+  /** See the organisation's Pulumi plugin catalogue: plugins, versions, input schemas; ask for access to a locked one. */
+  | 'plugin.read'
+  /** Publish a plugin version (a ZIP with strata-plugin.json and its program). */
+  | 'plugin.publish'
+  /** Lock and unlock plugins, see and decide access requests. */
+  | 'plugin.manage';
 
 export interface Resource {
   orgId?: string;
@@ -101,6 +107,12 @@ export function can(access: Access, action: Action, resource: Resource = {}): bo
     case 'workspace.run':
       return atLeast(effectiveRole(access, resource), 'publisher');
     case 'workspace.manage':
+      return atLeast(effectiveRole(access, resource), 'admin');
+    case 'plugin.read':
+      return atLeast(effectiveRole(access, resource), 'reader');
+    case 'plugin.publish':
+      return atLeast(effectiveRole(access, resource), 'publisher');
+    case 'plugin.manage':
       return atLeast(effectiveRole(access, resource), 'admin');
   }
 }

@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'user.password_reset',
   'webhook.test',
   'webhook.disabled',
+  'plugin.access_requested',
+  'plugin.access_decided',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -23,7 +23,11 @@ const ADMIN_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'module.publish_failed',
   'provider.publish_failed',
   'webhook.disabled',
+  'plugin.access_requested',
 ]);
+
+/** Events of an organisation addressed to one member (the event's user): they hear of it unless they opt out. */
+const ADDRESSED_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['plugin.access_decided']);
 
 /** Payload keys that never leave the email they were made for: not in the inbox, not in webhook bodies. */
 export const PRIVATE_PAYLOAD_KEYS: readonly string[] = ['sealedLink'];
@@ -50,7 +54,7 @@ export function builtInDefault(input: {
 }): boolean {
   const { type, channel, role } = input;
   if (ACCOUNT_MAILS.has(type)) return channel === 'email';
-  if (SECURITY_EVENTS.has(type)) return true;
+  if (SECURITY_EVENTS.has(type) || ADDRESSED_EVENTS.has(type)) return true;
   if (type === 'run.awaiting_approval') return input.approver;
   if (ADMIN_EVENTS.has(type)) return role === 'admin' || role === 'owner';
   return false;

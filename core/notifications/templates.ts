@@ -21,6 +21,8 @@ const INTRO: Record<EventType, string> = {
   'user.password_reset': 'Someone asked to reset your password. If it was you, open the link within the hour; otherwise ignore this mail.',
   'webhook.test': 'This is a test event.',
   'webhook.disabled': 'A webhook kept failing for a day and was disabled; fix the endpoint and enable it again.',
+  'plugin.access_requested': 'Someone asked for access to a locked plugin: approve or reject the request.',
+  'plugin.access_decided': 'Your request for access to a locked plugin was decided.',
 };
 
 export interface EmailInput {

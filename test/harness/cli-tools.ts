@@ -14,3 +14,13 @@ export const tofuBinary = () => runScript('build-tofu.sh');
 
 /** Path of a real Terraform CLI: on PATH, or built from its Go module (cached). */
 export const terraformBinary = () => runScript('build-terraform.sh');
+
+/**
+ * Installation root of a real Pulumi CLI built from its Go modules (cached): `<root>/bin` holds `pulumi` and the
+ * `pulumi-resource-pulumi-nodejs` shim that dynamic providers need. Pass the root to the Automation API's
+ * `PulumiCommand.get({ root })`, or put `<root>/bin` on PATH.
+ */
+export const pulumiRoot = () => runScript('build-pulumi.sh');
+
+/** Path of the Pulumi CLI binary (see {@link pulumiRoot}). */
+export const pulumiBinary = async () => `${await pulumiRoot()}/bin/pulumi`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../../api/openapi/route-table';
 import { writeDemoModule } from '../fixtures/modules';
+import { demoPlugin, DEMO_PROGRAM, pluginZip } from '../fixtures/plugins';
 import { generateTestSigningKey } from '../fixtures/provider-release';
 import { clientFor, type TestResponse } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
@@ -22,6 +23,7 @@ let call: ReturnType<typeof clientFor>;
 let github: GitHubStandIn;
 let work: string;
 let moduleBytes: Buffer;
+let pluginWithoutManifest: Buffer;
 let fixture: Fixture;
 const tokens = {} as Record<Principal, string | null>;
 
@@ -132,6 +134,17 @@ beforeAll(async () => {
   const state = await post(statePath, owner, { version: 4, serial: 1, lineage: 'zephyr-lineage', resources: [] });
   await post(`${statePath}/lock`, owner, { ID: 'zephyr-lock', Who: 'zephyr-owner' });
 
+  // Plugins of A: one unlocked, one locked with access requests in each state the decision routes start from.
+  pluginWithoutManifest = await pluginZip([{ name: 'index.js', content: DEMO_PROGRAM }]);
+  for (const name of ['zephyr-plugin', 'zephyr-locked']) {
+    const published = await call(`/api/v1/orgs/${org}/plugins?wait=true`, { method: 'POST', token: owner, body: await demoPlugin(name, '1.0.0'), headers: { 'content-type': 'application/zip' } });
+    expect(published.status, published.body.toString()).toBe(201);
+  }
+  await post(`/api/v1/orgs/${org}/plugins/zephyr-locked/lock`, owner, {});
+  const requestOf = async (token: string) => (await post(`/api/v1/orgs/${org}/plugins/zephyr-locked/access-requests`, token, { reason: 'zephyr work' })).json().id as string;
+  const [pendingRequestId, otherPendingRequestId, approvedRequestId] = [await requestOf(tokens.reader!), await requestOf(await tokenOf(member)), await requestOf(tokens.publisher!)];
+  await post(`/api/v1/orgs/${org}/plugins/zephyr-locked/access-requests/${approvedRequestId}/approve`, owner, {});
+
   fixture = {
     org,
     namespace: 'zephyr-vault',
@@ -158,6 +171,11 @@ beforeAll(async () => {
     workspace: 'zephyr-ws',
     doomedWorkspace: 'zephyr-ws-doomed',
     runId: queued.id,
+    plugin: 'zephyr-plugin',
+    lockedPlugin: 'zephyr-locked',
+    pendingRequestId,
+    otherPendingRequestId,
+    approvedRequestId,
   };
 }, 300_000);
 
@@ -187,6 +205,7 @@ async function invoke(key: string, rc: RouteCase, p: Principal): Promise<Sent> {
   const token = tokens[p];
   let res: TestResponse;
   if (body?.raw === 'module') res = await call(url, { method, token, body: moduleBytes, headers: { 'content-type': 'application/gzip' } });
+  else if (body?.raw === 'plugin-zip') res = await call(url, { method, token, body: pluginWithoutManifest, headers: { 'content-type': 'application/zip' } });
   else if (body?.raw === 'empty-form') res = await call(url, { method, token, body: new FormData() });
   else if (body) {
     sent.push(...Object.values(body).filter((v): v is string => typeof v === 'string'));
@@ -289,7 +308,8 @@ describe('organisation B', () => {
       if (anonymous.status === 200) expect(anonymous.body.toString(), path).not.toContain(SECRET);
     }
     // The same lists do show A's things to A (so the checks above can fail), and B's own things to B.
-    for (const path of ['/api/v1/search?q=demo', '/api/v1/modules?q=demo', '/api/v1/orgs', '/api/v1/workflows', '/api/v1/vcs/connections']) {
+    // (A full page of workflows: the newest are mostly notification fan-outs, which only platform admins see.)
+    for (const path of ['/api/v1/search?q=demo', '/api/v1/modules?q=demo', '/api/v1/orgs', '/api/v1/workflows?per_page=100', '/api/v1/vcs/connections']) {
       expect((await call(path, { token: tokens.admin })).body.toString(), path).toContain(SECRET);
     }
     expect((await call('/api/v1/search?q=demo', { token: tokens.outsider })).json().items.map((i: { namespace: string }) => i.namespace)).toEqual(['other-vault']);

@@ -81,6 +81,13 @@ export interface Fixture {
   workspace: string;
   doomedWorkspace: string;
   runId: string;
+  /** An unlocked plugin of A with version 1.0.0 (the lock routes lock and unlock it). */
+  plugin: string;
+  /** A locked plugin of A, with a pending request (approved by the matrix), another pending one (rejected) and an approved one (revoked). */
+  lockedPlugin: string;
+  pendingRequestId: string;
+  otherPendingRequestId: string;
+  approvedRequestId: string;
 }
 
 export interface RouteCase {
@@ -125,6 +132,11 @@ const cred = (f: Fixture) => ({ org: f.org, id: f.credentialId });
 const hook = (f: Fixture) => ({ org: f.org, id: f.webhookId });
 const wsp = (f: Fixture) => ({ org: f.org, ws: f.workspace });
 const run = (f: Fixture) => ({ id: f.runId });
+const plug = (f: Fixture) => ({ org: f.org, name: f.plugin });
+const lockedPlug = (f: Fixture) => ({ org: f.org, name: f.lockedPlugin });
+/** A ZIP without strata-plugin.json: refused (422) only once the publish right is granted. */
+const PLUGIN_WITHOUT_MANIFEST = { status: 422, code: 'plugin_manifest_missing' } as const;
+
 /** A distinct, valid version per principal, so each allowed publish is a new one. */
 const versionOf = (p: Principal) => `1.1.${PRINCIPALS.indexOf(p)}`;
 
@@ -233,6 +245,20 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
   // Cloud credentials: the organisation's members see them (never a secret), its admins change them.
+  // Pulumi plugins: members read the catalogue and ask for access to locked plugins, publishers publish, admins lock and decide.
+  'GET /api/v1/orgs/{org}/plugins': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/plugins': { need: 'publisher', params: org, body: () => ({ raw: 'plugin-zip' }), allow: PLUGIN_WITHOUT_MANIFEST },
+  'GET /api/v1/orgs/{org}/plugins/{name}': { need: 'reader', params: plug },
+  'POST /api/v1/orgs/{org}/plugins/{name}/versions': { need: 'publisher', params: plug, body: () => ({ raw: 'plugin-zip' }), allow: PLUGIN_WITHOUT_MANIFEST },
+  'GET /api/v1/orgs/{org}/plugins/{name}/versions/{version}': { need: 'reader', params: (f) => ({ ...plug(f), version: '1.0.0' }) },
+  'POST /api/v1/orgs/{org}/plugins/{name}/lock': { need: 'admin', params: plug },
+  'POST /api/v1/orgs/{org}/plugins/{name}/unlock': { need: 'admin', params: plug },
+  'POST /api/v1/orgs/{org}/plugins/{name}/access-requests': { need: 'reader', params: lockedPlug, body: () => ({ reason: 'matrix' }) },
+  'GET /api/v1/orgs/{org}/plugins/{name}/access-requests': { need: 'admin', params: lockedPlug },
+  'POST /api/v1/orgs/{org}/plugins/{name}/access-requests/{id}/approve': { need: 'admin', params: (f) => ({ ...lockedPlug(f), id: f.pendingRequestId }), once: true },
+  'POST /api/v1/orgs/{org}/plugins/{name}/access-requests/{id}/reject': { need: 'admin', params: (f) => ({ ...lockedPlug(f), id: f.otherPendingRequestId }), once: true },
+  'POST /api/v1/orgs/{org}/plugins/{name}/access-requests/{id}/revoke': { need: 'admin', params: (f) => ({ ...lockedPlug(f), id: f.approvedRequestId }), once: true },
+
   'GET /api/v1/orgs/{org}/credentials': { need: 'reader', params: org },
   'POST /api/v1/orgs/{org}/credentials': { need: 'admin', params: org, body: (f, p) => ({ name: `matrix-${p}`, kind: 'hetzner', secret: { token: 'matrix' }, settings: { endpoint: f.githubUrl } }) },
   'GET /api/v1/orgs/{org}/credentials/{id}': { need: 'reader', params: cred },
