@@ -121,6 +121,7 @@ export function createPulumiActivities(deps: RunActivityDeps) {
               envVars: {
                 PULUMI_CONFIG_PASSPHRASE: passphrase,
                 PULUMI_SKIP_UPDATE_CHECK: 'true',
+                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
                 PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
                 PATH: `${dirname(rt.engines.pulumi)}:${rt.enginePath}`,
                 ...rt.pulumiBackend.env,

@@ -41,11 +41,15 @@ export async function loadPluginProgram(input: {
     await extractArchive({ file: zip, format: 'zip', destDir: src, limits: input.limits });
     await mkdir(join(src, 'node_modules', '@pulumi'), { recursive: true });
     await symlink(dirname(require.resolve('@pulumi/pulumi/package.json')), join(src, 'node_modules', '@pulumi', 'pulumi'), 'dir');
-    await writeFile(join(src, 'package.json'), JSON.stringify({ type: 'module', private: true }));
     let entry = join(src, input.entry);
+    // `index.js` may be CommonJS (`module.exports = …`) or an ES module (`export default …`): say which, so that the
+    // nearest package.json of wherever the work directory happens to be does not decide.
+    const code = await readFile(entry, 'utf8');
+    const esm = input.entry.endsWith('.ts') || /^\s*(export|import)\s/m.test(code);
+    await writeFile(join(src, 'package.json'), JSON.stringify({ type: esm ? 'module' : 'commonjs', private: true }));
     if (input.entry.endsWith('.ts')) {
       const { transform } = await import('esbuild');
-      const out = await transform(await readFile(entry, 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' });
+      const out = await transform(code, { loader: 'ts', format: 'esm', target: 'node20' });
       entry = join(src, 'index.compiled.mjs');
       await writeFile(entry, out.code);
     }
