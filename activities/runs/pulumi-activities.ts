@@ -169,8 +169,12 @@ export function createPulumiActivities(deps: RunActivityDeps) {
     /** `up` (or destroy / refresh), claimed once: a second attempt fails with `ApplyInterrupted` and runs nothing. */
     async upPulumi(input: { runId: string }): Promise<{ outputs: number }> {
       if (!(await claimApply(deps.db, input.runId))) {
+        // The lost worker's CLI died with it (setpriv), so its lock on the stack is stale: release it where Strata can.
+        const released = await releaseStaleStackLock(runtime(), await load(input.runId));
         throw ApplicationFailure.nonRetryable(
-          'the update was interrupted (its worker was lost) and is never repeated; the stack may still carry the lost update\'s lock: run a refresh, or `pulumi cancel` against the stack, before the next update',
+          `the update was interrupted (its worker was lost) and is never repeated; ${
+            released ? "the lost update's stack lock was released" : "the stack may still carry the lost update's lock: run `pulumi cancel` against it"
+          }; run a refresh before the next update`,
           'ApplyInterrupted',
         );
       }
@@ -186,6 +190,15 @@ export function createPulumiActivities(deps: RunActivityDeps) {
       });
     },
   };
+}
+
+/** Removes a stack's lock files in a file:// backend (Pulumi's DIY layout); false where Strata cannot (object stores). */
+async function releaseStaleStackLock(rt: RunRuntime, l: Loaded): Promise<boolean> {
+  const url = rt.pulumiBackend.url(l.ws.id);
+  if (!url.startsWith('file://')) return false;
+  const dir = join(url.slice('file://'.length), '.pulumi', 'locks', 'organization', `strata-${l.org.name}`, l.ws.name);
+  await rm(dir, { recursive: true, force: true });
+  return true;
 }
 
 export type PulumiActivities = ReturnType<typeof createPulumiActivities>;

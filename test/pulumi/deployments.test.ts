@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pulumiBinary } from '../harness/cli-tools';
 import { clientFor } from '../harness/http';
 import { startPlatform, type Platform } from '../harness/platform';
 import { addMember, createOrg, createUser, json, signIn, userToken } from '../identity/session-helpers';
 import { waitForRun } from '../runs/run-helpers';
+import { startWorkerProcess } from '../runs/worker-process';
 import { pluginZip } from '../fixtures/plugins';
 
 // A plugin version provisioned as a Pulumi stack through the runs' lifecycle: real Pulumi CLI, the Automation API
@@ -25,13 +26,14 @@ module.exports = async function (inputs) {
   const provider = {
     async create(props) {
       require('fs').appendFileSync(props.marker, 'created ' + props.name + '\\n');
+      if (props.pauseSeconds) await new Promise((r) => setTimeout(r, props.pauseSeconds * 1000));
       return { id: 'thing-' + props.name, outs: props };
     },
   };
   class Thing extends pulumi.dynamic.Resource {
     constructor(name, props, opts) { super(provider, name, props, opts); }
   }
-  const thing = new Thing('thing', { name: inputs.name, marker: inputs.marker });
+  const thing = new Thing('thing', { name: inputs.name, marker: inputs.marker, pauseSeconds: inputs.pauseSeconds });
   return { name: thing.id, token: pulumi.secret('s3cr3t-' + inputs.name) };
 };
 `;
@@ -41,7 +43,7 @@ const MANIFEST = {
   description: 'A thing',
   inputs: {
     type: 'object',
-    properties: { name: { type: 'string' }, marker: { type: 'string' }, size: { type: 'string', enum: ['s', 'm'], default: 's' } },
+    properties: { name: { type: 'string' }, marker: { type: 'string' }, size: { type: 'string', enum: ['s', 'm'], default: 's' }, pauseSeconds: { type: 'integer', default: 0 } },
     required: ['name', 'marker'],
     additionalProperties: false,
   },
@@ -98,7 +100,7 @@ describe('plugin deployments', () => {
     const row = await platform.db('workspaces').where({ name: 'prod-thing' }).first('stack_passphrase');
     expect(row.stack_passphrase).toMatchObject({ v: 1, ct: expect.any(String) });
     expect((await call(`/api/v1/orgs/${ORG}/deployments`, { token: admin })).json().items).toEqual([
-      expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', inputs: { name: 'alpha', marker, size: 's' } }),
+      expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', inputs: { name: 'alpha', marker, size: 's', pauseSeconds: 0 } }),
     ]);
     // A second update with nothing changed: the preview says so, and nothing is created again.
     const again = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'apply' }) });
@@ -120,4 +122,36 @@ describe('plugin deployments', () => {
     expect((await deploy(reader, { plugin: 'thing', version: '1.0.0', stack: 'readers', inputs: { name: 'x', marker: '/tmp/x' }, tags })).status).toBe(403);
     expect(await platform.db('workspaces').whereIn('name', ['bad', 'untagged', 'nine', 'readers'])).toEqual([]);
   });
+});
+
+describe('a worker killed during the update', () => {
+  it('never runs the update twice: the run ends errored saying so, with the stale stack lock released', async () => {
+    const marker = join(work, 'killed.log');
+    await platform.stopWorker();
+    const pulumi = await pulumiBinary();
+    const worker = await startWorkerProcess(platform, { STRATA_PULUMI_BIN: pulumi });
+    try {
+      const res = await deploy(admin, { plugin: 'thing', version: '1.0.0', stack: 'killed', environment: 'development', autoApply: true, inputs: { name: 'beta', marker, pauseSeconds: 60 }, tags });
+      expect(res.status, res.body.toString()).toBe(202);
+      const deadline = Date.now() + 180_000;
+      while (!(await readFile(marker, 'utf8').catch(() => ''))) {
+        if (Date.now() > deadline) throw new Error('the update never started');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await worker.kill();
+      await platform.startWorker();
+      const done = await waitForRun(call, admin, res.json().runId, ['errored', 'applied'], 180_000);
+      expect(done.status).toBe('errored');
+      expect(done.error).toContain('never repeated');
+      expect(done.error).toContain('stack lock was released');
+      const ws = await platform.db('workspaces').where({ name: 'killed' }).first('id');
+      const locks = join(platform.config.dataDir, 'blobs', 'pulumi-state', ws.id, '.pulumi', 'locks', 'organization', `strata-${ORG}`, 'killed');
+      // Pulumi's DIY layout keeps the project's lock folder; the killed stack's own lock folder is gone.
+      expect(await readdir(dirname(locks))).not.toContain('killed');
+      await expect(readdir(locks)).rejects.toThrow();
+      expect(await readFile(marker, 'utf8')).toBe('created beta\n');
+    } finally {
+      await worker.kill();
+    }
+  }, 420_000);
 });
