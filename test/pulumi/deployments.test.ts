@@ -100,7 +100,7 @@ describe('plugin deployments', () => {
     const row = await platform.db('workspaces').where({ name: 'prod-thing' }).first('stack_passphrase');
     expect(row.stack_passphrase).toMatchObject({ v: 1, ct: expect.any(String) });
     expect((await call(`/api/v1/orgs/${ORG}/deployments`, { token: admin })).json().items).toEqual([
-      expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', inputs: { name: 'alpha', marker, size: 's', pauseSeconds: 0 } }),
+      expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', status: 'deployed', inputs: { name: 'alpha', marker, size: 's', pauseSeconds: 0 } }),
     ]);
     // A second update with nothing changed: the preview says so, and nothing is created again.
     const again = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'apply' }) });

@@ -45,6 +45,7 @@ export function deploymentsRouter(deps: AppDeps): Router<AppState> {
       environment: ws.environment,
       inputs: ws.inputs ?? {},
       tags: ws.tags,
+      status: !latest ? 'new' : latest.status === 'applied' ? (latest.operation === 'destroy' ? 'destroyed' : 'deployed') : latest.status === 'errored' ? 'failed' : latest.status,
       latestRun: latest ? { id: latest.id, status: latest.status, operation: latest.operation, createdAt: latest.created_at.toISOString() } : null,
       createdAt: ws.created_at.toISOString(),
     };

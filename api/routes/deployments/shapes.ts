@@ -10,6 +10,8 @@ export const deployment = z.object({
   environment: z.enum(['development', 'staging', 'production']),
   inputs: z.record(z.string(), z.unknown()),
   tags: z.record(z.string(), z.string()),
+  /** From its latest run: `deployed` once an update applied, `failed` when the latest run errored, else that run's status. */
+  status: z.string(),
   latestRun: z.object({ id: z.string(), status: z.string(), operation: z.string(), createdAt: isoDateTime }).nullable(),
   createdAt: isoDateTime,
 });
