@@ -47,7 +47,7 @@ export class PluginsApi {
     return this.client.request('POST', `${pluginPath(org, name)}/access-requests/${seg(id)}/${decision}`);
   }
 
-  deploy(org: string, input: DeploymentInput): Promise<{ id: string; workflowId: string; statusUrl: string }> {
+  deploy(org: string, input: DeploymentInput): Promise<{ id: string; runId?: string; workflowId: string; statusUrl: string }> {
     return this.client.request('POST', `/api/v1/orgs/${seg(org)}/deployments`, jsonBody(input));
   }
 }
