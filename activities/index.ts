@@ -13,6 +13,7 @@ import { createWebhookActivities } from './notifications/webhook-activities';
 import { createNotificationActivities } from './notifications/notification-activities';
 import { createPluginActivities } from './plugins/plugin-activities';
 import { createProviderActivities } from './providers/provider-activities';
+import { createPulumiActivities } from './runs/pulumi-activities';
 import { createRunActivities } from './runs/run-activities';
 import { createVcsActivities } from './vcs/vcs-activities';
 
@@ -44,6 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVcsActivities(deps),
     ...createCredentialActivities({ db: deps.db, credentials: deps.credentials ?? deps.vcs }),
     ...createRunActivities(deps),
+    ...createPulumiActivities(deps),
     ...createWebhookActivities(deps),
     ...createNotificationActivities(deps),
   };

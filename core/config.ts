@@ -81,6 +81,7 @@ const schema = z
     STRATA_TOFU_BIN: z.string().min(1).optional(),
     PATH: z.string().default('/usr/local/bin:/usr/bin:/bin'),
     STRATA_TERRAFORM_BIN: z.string().min(1).optional(),
+    STRATA_PULUMI_BIN: z.string().min(1).optional(),
     STRATA_ENGINE_CA_FILE: z.string().min(1).optional(),
     STRATA_MAX_CONFIGURATION_BYTES: z.coerce.number().int().positive().default(50 * MiB),
     STRATA_RUN_REMINDER_HOURS: z.coerce.number().positive().default(24),
@@ -185,6 +186,8 @@ export interface Config {
     /** Engine binaries: null means `tofu` / `terraform` on PATH. */
     tofuBin: string | null;
     terraformBin: string | null;
+    /** The Pulumi CLI for plugin deployments: null means `pulumi` on PATH. */
+    pulumiBin: string | null;
     /** A CA bundle the engines trust when they call Strata (SSL_CERT_FILE), for a private CA. */
     caFile: string | null;
     /** The PATH the engines run with (nothing else of the worker's environment reaches them). */
@@ -304,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runs: {
       tofuBin: e.STRATA_TOFU_BIN ?? null,
       terraformBin: e.STRATA_TERRAFORM_BIN ?? null,
+      pulumiBin: e.STRATA_PULUMI_BIN ?? null,
       caFile: e.STRATA_ENGINE_CA_FILE ? resolve(e.STRATA_ENGINE_CA_FILE) : null,
       enginePath: e.PATH,
       maxConfigurationBytes: e.STRATA_MAX_CONFIGURATION_BYTES,

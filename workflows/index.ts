@@ -7,4 +7,5 @@ export { workspaceRuns } from './runs/workspace-runs';
 export { deliverWebhook } from './notifications/deliver-webhook';
 export { checkDrift } from './runs/check-drift';
 export { notify, sweepNotifications } from './notifications';
+export { runPulumi } from './runs/run-pulumi';
 export { publishPlugin } from './plugins/publish-plugin';

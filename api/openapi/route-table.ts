@@ -37,6 +37,7 @@ import { pluginsRoutes } from './plugins-routes';
 import { identityRoutes } from './identity-routes';
 import { teamsRoutes } from './teams-routes';
 import { runsRoutes } from './runs-routes';
+import { deploymentsRoutes } from './deployments-routes';
 import { webhooksRoutes } from './webhooks-routes';
 import { loginRoutes } from './login-routes';
 import { notificationsRoutes } from './notifications-routes';
@@ -389,6 +390,7 @@ export const routeTable: readonly RouteSpec[] = [
   ...identityRoutes,
   ...teamsRoutes,
   ...runsRoutes,
+  ...deploymentsRoutes,
   ...webhooksRoutes,
   ...loginRoutes,
   ...ssoRoutes,

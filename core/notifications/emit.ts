@@ -41,15 +41,16 @@ export async function orgOfNamespace(tx: Tx, namespace: string): Promise<string 
  */
 export async function dispatchNotifications(deps: { temporal: Client; db: Db; taskQueue: string }, eventIds: string[]): Promise<void> {
   for (const eventId of eventIds) {
-    const row = await deps.db('notification_events').where({ id: eventId }).first('org_id');
-    const orgId = (row as { org_id: string | null } | undefined)?.org_id ?? null;
+    // StrataOrg carries the organisation's name, as on every other workflow.
+    const row = await deps.db('notification_events as e').leftJoin('organizations as o', 'o.id', 'e.org_id').where('e.id', eventId).first('o.name as org');
+    const orgName = (row as { org: string | null } | undefined)?.org ?? null;
     await startWorkflow(deps.temporal, notify, {
       workflowId: notificationWorkflowIds.notify(eventId),
       taskQueue: deps.taskQueue,
       input: { eventId },
       reusePolicy: 'REJECT_DUPLICATE',
       onAlreadyStarted: 'join',
-      searchAttributes: [...strataAttributes({ kind: 'notification' }), ...(orgId ? [{ key: StrataOrg, value: orgId }] : [])],
+      searchAttributes: [...strataAttributes({ kind: 'notification' }), ...(orgName ? [{ key: StrataOrg, value: orgName }] : [])],
     });
     await deps.db('notification_events').where({ id: eventId }).whereNull('dispatched_at').update({ dispatched_at: deps.db.fn.now() });
   }

@@ -33,7 +33,7 @@ until existing="$(temporal operator search-attribute list --address "$address" -
   fi
   sleep 5
 done
-for name in StrataKind StrataOrg StrataArtifact StrataVersion; do
+for name in StrataKind StrataOrg StrataArtifact StrataVersion StrataWorkspace; do
   if ! printf '%s\n' "$existing" | grep -qw "$name"; then
     temporal operator search-attribute create --address "$address" --namespace "$namespace" --name "$name" --type Keyword
   fi

@@ -245,6 +245,14 @@ export const routePermissions: Record<string, RouteCase> = {
   'GET /api/v1/modules/{namespace}/{name}/{system}/vcs/violations': { need: 'admin', params: mod },
 
   // Cloud credentials: the organisation's members see them (never a secret), its admins change them.
+  // Deployments: readers list; publishers deploy an unlocked plugin (inputs are checked after the permission check).
+  'GET /api/v1/orgs/{org}/deployments': { need: 'reader', params: org },
+  'POST /api/v1/orgs/{org}/deployments': {
+    need: 'publisher',
+    params: org,
+    body: (f, p) => ({ plugin: f.plugin, version: '1.0.0', stack: `stack-${p.toLowerCase()}`, inputs: { nope: 1 } }),
+    allow: { status: 400, code: 'invalid_inputs' },
+  },
   // Pulumi plugins: members read the catalogue and ask for access to locked plugins, publishers publish, admins lock and decide.
   'GET /api/v1/orgs/{org}/plugins': { need: 'reader', params: org },
   'POST /api/v1/orgs/{org}/plugins': { need: 'publisher', params: org, body: () => ({ raw: 'plugin-zip' }), allow: PLUGIN_WITHOUT_MANIFEST },

@@ -24,8 +24,10 @@ export interface QueuedRun {
   runId: string;
   orgName: string;
   workspaceName: string;
+  /** Pulumi deployments run `runPulumi` under `pulumi-run:<runId>`; absent means Terraform/OpenTofu. */
+  engine?: 'pulumi';
 }
 export const enqueueRunSignal = defineSignal<[QueuedRun]>('enqueueRun');
 
-export const runWorkflowId = (runId: string) => `run:${runId}`;
+export const runWorkflowId = (runId: string, engine?: string) => (engine === 'pulumi' ? `pulumi-run:${runId}` : `run:${runId}`);
 export const workspaceQueueWorkflowId = (workspaceId: string) => `workspace-runs:${workspaceId}`;

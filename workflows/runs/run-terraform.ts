@@ -20,6 +20,13 @@ const HOUR_MS = 3600_000;
 
 type RunStatus = Parameters<RunActivities['finishRun']>[0]['status'];
 
+/** The engine-specific steps of a run: its plan (or preview) and its apply (or update), and whether it takes the state lock. */
+export interface RunSteps {
+  lockState: boolean;
+  plan: (input: { runId: string }) => Promise<{ hasChanges: boolean; summary: { add: number; change: number; destroy: number } }>;
+  apply: (input: { runId: string }) => Promise<unknown>;
+}
+
 /**
  * A Terraform/OpenTofu run, `run:<runId>`: state lock → init + plan (logs streamed, plan stored) → approval
  * (a Temporal update, checked against the environment's policy by the API; reminders; a timeout discards) →
@@ -28,6 +35,11 @@ type RunStatus = Parameters<RunActivities['finishRun']>[0]['status'];
  * nor a second approval can apply twice; a worker lost mid-apply ends the run `errored` with the reason.
  */
 export async function runTerraform(input: { runId: string }): Promise<{ status: RunStatus }> {
+  return runLifecycle(input, { lockState: true, plan: engine.planRun, apply: engine.applyRun });
+}
+
+/** The lifecycle every run shares (Terraform/OpenTofu and Pulumi): queue → plan → approval → apply, exactly once. */
+export async function runLifecycle(input: { runId: string }, steps: RunSteps): Promise<{ status: RunStatus }> {
   let stage: RunStage = 'starting';
   let approvals = 0;
   let required = 1;
@@ -80,8 +92,8 @@ export async function runTerraform(input: { runId: string }): Promise<{ status: 
   required = start.policy.requiredApprovals;
   try {
     stage = 'planning';
-    await locking.lockStateForRun({ runId: input.runId, workspaceId: start.workspaceId });
-    const plan = await engine.planRun(input);
+    if (steps.lockState) await locking.lockStateForRun({ runId: input.runId, workspaceId: start.workspaceId });
+    const plan = await steps.plan(input);
     if (start.operation === 'plan') {
       if (plan.hasChanges && start.refreshOnly) await short.raiseRunEvent({ runId: input.runId, type: 'run.drift_detected' });
       return await finish(plan.hasChanges ? 'planned' : 'planned_no_changes');
@@ -104,7 +116,7 @@ export async function runTerraform(input: { runId: string }): Promise<{ status: 
     }
     stage = 'applying';
     await short.setRunStatus({ runId: input.runId, status: 'applying' });
-    await engine.applyRun(input);
+    await steps.apply(input);
     return await finish('applied');
   } catch (err) {
     if (isCancellation(err)) return await finish('canceled', 'canceled by a user');

@@ -1,6 +1,7 @@
 import { ParentClosePolicy, continueAsNew, condition, executeChild, setHandler } from '@temporalio/workflow';
 import { StrataKind, StrataOrg, StrataWorkspace } from '../../temporal/search-attributes';
 import { enqueueRunSignal, runWorkflowId, type QueuedRun } from './definitions';
+import { runPulumi } from './run-pulumi';
 import { runTerraform } from './run-terraform';
 
 const IDLE = '10 minutes';
@@ -21,16 +22,18 @@ export async function workspaceRuns(input: { workspaceId: string; pending?: Queu
     if (!(await condition(() => queue.length > 0, IDLE))) return;
     const next = queue[0]!;
     try {
-      await executeChild(runTerraform, {
-        workflowId: runWorkflowId(next.runId),
-        args: [{ runId: next.runId }],
+      const options = {
+        workflowId: runWorkflowId(next.runId, next.engine),
+        args: [{ runId: next.runId }] as [{ runId: string }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [
-          { key: StrataKind, value: 'run' },
+          { key: StrataKind, value: next.engine === 'pulumi' ? 'pulumi-run' : 'run' },
           { key: StrataOrg, value: next.orgName },
           { key: StrataWorkspace, value: next.workspaceName },
         ],
-      });
+      };
+      if (next.engine === 'pulumi') await executeChild(runPulumi, options);
+      else await executeChild(runTerraform, options);
     } catch {
       // The run records its own outcome (errored, canceled); the queue moves on to the next one.
     }

@@ -84,7 +84,7 @@ export function runsRouter(deps: AppDeps): Router<AppState> {
       throw new Forbidden(`the ${ws.environment} approval policy does not let you ${decision} this run`, 'not_an_approver');
     }
     if (run.status !== 'awaiting_approval') throw new Conflict(`the run is ${run.status}, not awaiting approval`, 'run_not_awaiting_approval');
-    const handle = deps.temporal.workflow.getHandle(runWorkflowId(run.id));
+    const handle = deps.temporal.workflow.getHandle(runWorkflowId(run.id, ws.engine));
     const payload = { userId: p.user.id, userLabel: p.user.email, comment };
     try {
       // The update ID makes a double submit (or a retry after a lost answer) one decision.
@@ -124,7 +124,7 @@ export function runsRouter(deps: AppDeps): Router<AppState> {
     const canceledInQueue = await deps.db('runs').where({ id: run.id, status: 'queued' }).update({ status: 'canceled', error: 'canceled while queued', finished_at: deps.db.fn.now(), updated_at: deps.db.fn.now() });
     if (!canceledInQueue) {
       try {
-        await deps.temporal.workflow.getHandle(runWorkflowId(run.id)).cancel();
+        await deps.temporal.workflow.getHandle(runWorkflowId(run.id, ws.engine)).cancel();
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

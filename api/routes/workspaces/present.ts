@@ -58,7 +58,7 @@ export function presentRun(run: RunRow, ws: WorkspaceRow, org: OrgRow, extra: { 
     createdBy: run.created_by_label,
     createdAt: run.created_at.toISOString(),
     finishedAt: run.finished_at?.toISOString() ?? null,
-    workflowId: runWorkflowId(run.id),
+    workflowId: runWorkflowId(run.id, ws.engine),
   };
 }
 

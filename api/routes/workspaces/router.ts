@@ -14,6 +14,7 @@ import { findConfiguration, latestConfiguration, storeConfiguration } from '../.
 import { checkRequiredTags, writeVariables } from '../../../core/runs/workspace-settings';
 import { extractLimits } from '../../../core/runtime';
 import { syncDriftSchedule } from '../../../temporal/schedules';
+import { runWorkflowId } from '../../../workflows/runs/definitions';
 import type { AppDeps, AppState } from '../../deps';
 import { audit, authorize } from '../../authz';
 import { readJson } from '../../body';
@@ -225,7 +226,7 @@ export function workspacesRouter(deps: AppDeps): Router<AppState> {
       },
     );
     ctx.status = 202;
-    ctx.body = { id: run.id, workflowId: `run:${run.id}`, statusUrl: `${deps.config.publicUrl}/api/v1/runs/${run.id}` };
+    ctx.body = { id: run.id, workflowId: runWorkflowId(run.id, ws.engine), statusUrl: `${deps.config.publicUrl}/api/v1/runs/${run.id}` };
   });
 
   router.get('/workspaces/:ws/runs', async (ctx: Ctx) => {

@@ -27,7 +27,7 @@ export async function queueRun(
       taskQueue: deps.taskQueue,
       args: [{ workspaceId: input.ws.id }],
       signal: enqueueRunSignal,
-      signalArgs: [{ runId: run.id, orgName: input.org.name, workspaceName: input.ws.name }],
+      signalArgs: [{ runId: run.id, orgName: input.org.name, workspaceName: input.ws.name, ...(input.ws.engine === 'pulumi' ? { engine: 'pulumi' as const } : {}) }],
       typedSearchAttributes: [
         { key: StrataKind, value: 'workspace-runs' },
         { key: StrataOrg, value: input.org.name },

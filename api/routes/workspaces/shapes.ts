@@ -16,7 +16,7 @@ export const workspace = z.object({
   id: z.string(),
   name: z.string(),
   organization: z.string(),
-  engine: z.enum(['tofu', 'terraform']),
+  engine: z.enum(['tofu', 'terraform', 'pulumi']),
   engineVersion: z.string().nullable(),
   source: z.record(z.string(), z.unknown()),
   environment: z.enum(['development', 'staging', 'production']),

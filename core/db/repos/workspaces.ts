@@ -1,14 +1,15 @@
 import type { SealedSecret } from '../../crypto/envelope';
 import type { Tx } from '../knex';
 
-export type Engine = 'tofu' | 'terraform';
+export type Engine = 'tofu' | 'terraform' | 'pulumi';
 export type Environment = 'development' | 'staging' | 'production';
 
 /** Where a workspace's configuration comes from. */
 export type WorkspaceSource =
   | { kind: 'upload' }
   | { kind: 'module'; namespace: string; name: string; system: string; version: string }
-  | { kind: 'vcs'; connectionId: string; repository: string; ref: string; directory: string };
+  | { kind: 'vcs'; connectionId: string; repository: string; ref: string; directory: string }
+  | { kind: 'plugin'; plugin: string; version: string };
 
 export interface WorkspaceRow {
   id: string;
@@ -27,6 +28,10 @@ export interface WorkspaceRow {
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Pulumi deployments: the plugin version, its validated inputs, and the stack's sealed passphrase. */
+  plugin_version_id: string | null;
+  inputs: Record<string, unknown> | null;
+  stack_passphrase: SealedSecret | null;
 }
 
 export async function insertWorkspace(

@@ -453,6 +453,8 @@ describe('syncVcsLink', () => {
         return { ...tagContext, module: { ...module, name: linkId }, version: input.tag.slice(1) };
       },
       findPublishedVersion: async (input: { version: string }) => (input.version === '1.2.0' ? { versionId: '1', commitSha: OTHER_SHA } : null),
+      // The failed publish tells the namespace's organisation.
+      raiseNotification: async () => ({ eventId: 'event-1' }),
     };
     // v2.0.0's module is refused when its version is recorded (the step that knows the version).
     script.recordModuleVersion = async (input: { version: string }) => {

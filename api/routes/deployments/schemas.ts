@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { environment, workspaceName } from '../workspaces/schemas';
+
+const tags = z.record(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/), z.string().trim().min(1).max(256)).refine((t) => Object.keys(t).length <= 50, 'at most 50 tags');
+
+export const createDeploymentInput = z
+  .object({
+    plugin: z.string().trim().min(1).max(64),
+    version: z.string().trim().min(1).max(64),
+    /** The stack's name; the deployment is the workspace of that name. */
+    stack: workspaceName,
+    environment: environment.default('development'),
+    inputs: z.record(z.string(), z.unknown()).default({}),
+    tags: tags.default({}),
+    credentialIds: z.array(z.uuid()).max(10).default([]),
+    autoApply: z.boolean().default(false),
+  })
+  .strict();
+
+/** Tags a deployment must carry unless the organisation's run policy names its own. */
+export const DEPLOYMENT_TAGS = ['team', 'owner', 'purpose'];

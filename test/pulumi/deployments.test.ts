@@ -1,0 +1,123 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pulumiBinary } from '../harness/cli-tools';
+import { clientFor } from '../harness/http';
+import { startPlatform, type Platform } from '../harness/platform';
+import { addMember, createOrg, createUser, json, signIn, userToken } from '../identity/session-helpers';
+import { waitForRun } from '../runs/run-helpers';
+import { pluginZip } from '../fixtures/plugins';
+
+// A plugin version provisioned as a Pulumi stack through the runs' lifecycle: real Pulumi CLI, the Automation API
+// with the plugin's program inline, a DIY backend in Strata's store, approval by the environment's policy.
+let platform: Platform;
+let call: ReturnType<typeof clientFor>;
+let work: string;
+let admin: string;
+let publisher: string;
+const ORG = 'idp';
+const tags = { team: 'platform', owner: 'ann', purpose: 'test' };
+
+/** A dynamic resource whose create appends a line to `inputs.marker`: counts how often `up` really created it. */
+const PROGRAM = `const pulumi = require('@pulumi/pulumi');
+module.exports = async function (inputs) {
+  const provider = {
+    async create(props) {
+      require('fs').appendFileSync(props.marker, 'created ' + props.name + '\\n');
+      return { id: 'thing-' + props.name, outs: props };
+    },
+  };
+  class Thing extends pulumi.dynamic.Resource {
+    constructor(name, props, opts) { super(provider, name, props, opts); }
+  }
+  const thing = new Thing('thing', { name: inputs.name, marker: inputs.marker });
+  return { name: thing.id, token: pulumi.secret('s3cr3t-' + inputs.name) };
+};
+`;
+const MANIFEST = {
+  name: 'thing',
+  version: '1.0.0',
+  description: 'A thing',
+  inputs: {
+    type: 'object',
+    properties: { name: { type: 'string' }, marker: { type: 'string' }, size: { type: 'string', enum: ['s', 'm'], default: 's' } },
+    required: ['name', 'marker'],
+    additionalProperties: false,
+  },
+};
+
+beforeAll(async () => {
+  platform = await startPlatform({ env: { STRATA_PULUMI_BIN: await pulumiBinary() } });
+  call = clientFor(platform);
+  work = await mkdtemp(join(tmpdir(), 'strata-deployments-'));
+  const [a, p] = await Promise.all([createUser(call, 'admin@idp.test'), createUser(call, 'dev@idp.test')]);
+  admin = await userToken(call, await signIn(call, a.email, a.password));
+  publisher = await userToken(call, await signIn(call, p.email, p.password));
+  await createOrg(call, admin, ORG);
+  await addMember(call, admin, ORG, p.email, 'publisher');
+  const zip = await pluginZip([
+    { name: 'strata-plugin.json', content: JSON.stringify(MANIFEST) },
+    { name: 'index.js', content: PROGRAM },
+  ]);
+  const published = await call(`/api/v1/orgs/${ORG}/plugins/thing/versions?wait=true`, { method: 'POST', token: admin, headers: { 'content-type': 'application/zip' }, body: zip });
+  expect(published.status, published.body.toString()).toBe(201);
+}, 600_000);
+
+afterAll(async () => {
+  await platform?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const deploy = (token: string, body: Record<string, unknown>) => call(`/api/v1/orgs/${ORG}/deployments`, { method: 'POST', token, headers: json, body: JSON.stringify(body) });
+
+describe('plugin deployments', () => {
+  it('previews, waits for approval, updates once, records outputs with secrets masked', async () => {
+    const marker = join(work, 'prod.log');
+    const res = await deploy(publisher, { plugin: 'thing', version: '1.0.0', stack: 'prod-thing', environment: 'production', inputs: { name: 'alpha', marker }, tags });
+    expect(res.status, res.body.toString()).toBe(202);
+    const { runId, workflowId } = res.json();
+    expect(workflowId).toBe(`pulumi-run:${runId}`);
+    const waiting = await waitForRun(call, admin, runId, ['awaiting_approval', 'errored'], 240_000);
+    expect(waiting.status, JSON.stringify(waiting)).toBe('awaiting_approval');
+    expect(waiting.plan.add).toBeGreaterThanOrEqual(1);
+    // The preview created nothing; a publisher is no approver in production.
+    await expect(readFile(marker, 'utf8')).rejects.toThrow();
+    expect((await call(`/api/v1/runs/${runId}/approve`, { method: 'POST', token: publisher, headers: json, body: '{}' })).status).toBe(403);
+    expect((await call(`/api/v1/runs/${runId}/approve`, { method: 'POST', token: admin, headers: json, body: '{}' })).status).toBe(202);
+    const done = await waitForRun(call, admin, runId, ['applied', 'errored'], 240_000);
+    expect(done.status, JSON.stringify(done)).toBe('applied');
+    expect(await readFile(marker, 'utf8')).toBe('created alpha\n');
+    expect(done.outputs.name.value).toBe('thing-alpha');
+    expect(done.outputs.token).toEqual({ value: null, sensitive: true });
+    const logs = (await call(`/api/v1/runs/${runId}/logs`, { token: admin })).body.toString();
+    expect(logs).not.toContain('s3cr3t-alpha');
+    const described = await platform.temporal.workflow.getHandle(workflowId).describe();
+    expect(described.searchAttributes).toMatchObject({ StrataKind: ['pulumi-run'], StrataOrg: [ORG], StrataWorkspace: ['prod-thing'] });
+    // The stack's passphrase is sealed; the listing shows the deployment.
+    const row = await platform.db('workspaces').where({ name: 'prod-thing' }).first('stack_passphrase');
+    expect(row.stack_passphrase).toMatchObject({ v: 1, ct: expect.any(String) });
+    expect((await call(`/api/v1/orgs/${ORG}/deployments`, { token: admin })).json().items).toEqual([
+      expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', inputs: { name: 'alpha', marker, size: 's' } }),
+    ]);
+    // A second update with nothing changed: the preview says so, and nothing is created again.
+    const again = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'apply' }) });
+    expect((await waitForRun(call, admin, again.json().id, ['planned_no_changes', 'errored', 'awaiting_approval'], 240_000)).status).toBe('planned_no_changes');
+    expect(await readFile(marker, 'utf8')).toBe('created alpha\n');
+  }, 600_000);
+
+  it('refuses inputs that do not match the schema, missing tags, an unknown plugin version and a reader', async () => {
+    const bad = await deploy(publisher, { plugin: 'thing', version: '1.0.0', stack: 'bad', inputs: { name: 'x', size: 'xl' }, tags });
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.code).toBe('invalid_inputs');
+    const untagged = await deploy(publisher, { plugin: 'thing', version: '1.0.0', stack: 'untagged', inputs: { name: 'x', marker: '/tmp/x' } });
+    expect(untagged.status).toBe(400);
+    expect(untagged.json().error.code).toBe('workspace_tags_missing');
+    expect((await deploy(publisher, { plugin: 'thing', version: '9.9.9', stack: 'nine', inputs: {}, tags })).status).toBe(404);
+    const r = await createUser(call, 'reader@idp.test');
+    await addMember(call, admin, ORG, r.email, 'reader');
+    const reader = await userToken(call, await signIn(call, r.email, r.password));
+    expect((await deploy(reader, { plugin: 'thing', version: '1.0.0', stack: 'readers', inputs: { name: 'x', marker: '/tmp/x' }, tags })).status).toBe(403);
+    expect(await platform.db('workspaces').whereIn('name', ['bad', 'untagged', 'nine', 'readers'])).toEqual([]);
+  });
+});
