@@ -124,9 +124,9 @@ describe('the plugin catalogue', () => {
       inputs: { name: 'shop', size: 'large', replicas: 3, public: true },
       tags: { team: 'web', owner: 'pat' },
     });
-    // Whatever the deployments API answers is shown: here, on a platform without it, its refusal.
+    // The deployments API's answer is shown: here its refusal of the missing required tag.
     await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
-    expect(await page.getByRole('alert').first().textContent()).toMatch(/Something went wrong:\s*\S/);
+    expect(await page.getByRole('alert').first().textContent()).toMatch(/requires the tags purpose/);
     await shot(page, 'plugins-deploy-form');
   });
 
