@@ -7,6 +7,7 @@ import { findPlugin, findPluginVersion, insertPluginVersion, upsertPlugin } from
 import { InvalidArtifact, versionExists } from '../../core/errors';
 import { extractArchive, type ExtractLimits } from '../../core/registry/archive';
 import { ENTRY_FILES, MANIFEST_FILE, MAX_MANIFEST_BYTES, ManifestProblem, parseManifest, type PluginEntry, type PluginManifest } from '../../core/plugins/manifest';
+import { withPropertyOrder } from '../../core/plugins/input-schema';
 import { contentKey, type BlobStorage } from '../../core/storage/storage';
 import { withDomainFailures } from '../failures';
 import { heartbeatWhile } from '../heartbeat';
@@ -81,7 +82,7 @@ export function createPluginActivities({ db, storage, limits }: PluginActivityDe
               blob_key: input.inspected.blobKey,
               sha256: input.inspected.sha256,
               description: manifest.description,
-              inputs: manifest.inputs,
+              inputs: withPropertyOrder(manifest.inputs),
               entry: input.inspected.entry,
               published_by: input.publishedBy,
             });

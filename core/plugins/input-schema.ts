@@ -21,8 +21,23 @@ export interface InputSchema {
   [keyword: string]: unknown;
 }
 
+/**
+ * The inputs' order as the author wrote them. PostgreSQL's jsonb does not keep object key order, so the order of
+ * `properties` is recorded beside them when a version is published, and the form follows it.
+ */
+export const ORDER_KEYWORD = 'x-property-order';
+
 // Strict mode refuses unknown keywords and contradictory schemas; `useDefaults` fills in defaults while validating.
-const compiler = () => new Ajv({ strict: true, allErrors: true, useDefaults: true, coerceTypes: false });
+const compiler = () => {
+  const ajv = new Ajv({ strict: true, allErrors: true, useDefaults: true, coerceTypes: false });
+  ajv.addKeyword({ keyword: ORDER_KEYWORD, metaSchema: { type: 'array', items: { type: 'string' } } });
+  return ajv;
+};
+
+/** The schema as stored: with the properties' order recorded ({@link ORDER_KEYWORD}). */
+export function withPropertyOrder(schema: InputSchema): InputSchema {
+  return { ...schema, [ORDER_KEYWORD]: Object.keys(schema.properties ?? {}) };
+}
 let shared: Ajv | undefined;
 const ajv = () => (shared ??= compiler());
 

@@ -61,6 +61,8 @@ describe('publishing', () => {
     expect(version.status).toBe(200);
     expect(version.json().inputs.properties.size).toEqual({ type: 'string', enum: ['small', 'medium', 'large'], default: 'small', description: 'Instance size' });
     expect(version.json().inputs.required).toEqual(['name']);
+    // The author's order of the inputs survives the database (jsonb sorts keys).
+    expect(version.json().inputs['x-property-order']).toEqual(['name', 'size', 'replicas', 'public']);
 
     const row = await platform.db('pulumi_plugin_versions').where({ version: '1.0.0' }).first();
     expect(row.blob_key).toContain(row.sha256);

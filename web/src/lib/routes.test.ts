@@ -27,6 +27,11 @@ describe('routes', () => {
     expect(matchRoute('/orgs/acme/runs')).toEqual({ name: 'org', org: 'acme', tab: 'runs' });
     expect(matchRoute('/orgs/acme/workspaces/net-prod')).toEqual({ name: 'workspace', org: 'acme', workspace: 'net-prod' });
     expect(matchRoute('/orgs/acme/workspaces/net-prod/x').name).toBe('not-found');
+    expect(matchRoute('/orgs/acme/plugins')).toEqual({ name: 'org', org: 'acme', tab: 'plugins' });
+    expect(matchRoute('/orgs/acme/plugins/web-service')).toEqual({ name: 'plugin', org: 'acme', plugin: 'web-service', version: null });
+    expect(matchRoute('/orgs/acme/plugins/web-service/1.2.0')).toEqual({ name: 'plugin', org: 'acme', plugin: 'web-service', version: '1.2.0' });
+    expect(matchRoute('/orgs/acme/plugins/web-service/1.2.0/x').name).toBe('not-found');
+    expect(links.plugin('acme', 'web-service', '1.2.0')).toBe('/orgs/acme/plugins/web-service/1.2.0');
     expect(matchRoute('/runs/0b0e7a4e-7f39-4a8e-9a53-1f2d3c4b5a69')).toEqual({ name: 'run', runId: '0b0e7a4e-7f39-4a8e-9a53-1f2d3c4b5a69' });
     expect(matchRoute('/runs').name).toBe('not-found');
     expect(matchRoute('/runs/a/b').name).toBe('not-found');

@@ -19,11 +19,12 @@ export type Route =
   | { name: 'org'; org: string; tab: OrgTab }
   | { name: 'team'; org: string; team: string }
   | { name: 'workspace'; org: string; workspace: string }
+  | { name: 'plugin'; org: string; plugin: string; version: string | null }
   | { name: 'run'; runId: string }
   | { name: 'not-found'; path: string };
 
 /** The pages of one organisation. */
-export const ORG_TABS = ['members', 'teams', 'namespaces', 'workspaces', 'runs', 'credentials', 'webhooks', 'audit'] as const;
+export const ORG_TABS = ['members', 'teams', 'namespaces', 'workspaces', 'runs', 'plugins', 'credentials', 'webhooks', 'audit'] as const;
 export type OrgTab = (typeof ORG_TABS)[number];
 const isOrgTab = (s: string | undefined): s is OrgTab => (ORG_TABS as readonly string[]).includes(s ?? '');
 
@@ -81,11 +82,12 @@ export function matchRoute(pathname: string): Route {
     case 'verify-email':
       return rest.length ? notFound : { name: 'verify-email' };
     case 'orgs': {
-      const [org, tab, team] = rest;
+      const [org, tab, team, version] = rest;
       if (!org) return rest.length ? notFound : { name: 'orgs' };
       if (tab === undefined) return { name: 'org', org, tab: 'members' };
       if (tab === 'teams' && team && rest.length === 3) return { name: 'team', org, team };
       if (tab === 'workspaces' && team && rest.length === 3) return { name: 'workspace', org, workspace: team };
+      if (tab === 'plugins' && team && (rest.length === 3 || (rest.length === 4 && version))) return { name: 'plugin', org, plugin: team, version: version ?? null };
       return isOrgTab(tab) && rest.length === 2 ? { name: 'org', org, tab } : notFound;
     }
     case 'runs': {
@@ -137,4 +139,5 @@ export const links = {
   team: (org: string, team: string) => `/orgs/${enc(org)}/teams/${enc(team)}`,
   workspace: (org: string, workspace: string) => `/orgs/${enc(org)}/workspaces/${enc(workspace)}`,
   run: (runId: string) => `/runs/${enc(runId)}`,
+  plugin: (org: string, plugin: string, version?: string | null) => `/orgs/${enc(org)}/plugins/${enc(plugin)}${version ? `/${enc(version)}` : ''}`,
 };

@@ -175,3 +175,4 @@ export interface StateDiff {
   changed: { address: string; attributes: string[] }[];
   outputs: { added: string[]; removed: string[]; changed: string[] };
 }
+export type { PluginAccessRequest, PluginDetail, PluginInputProperty, PluginInputSchema, PluginSummary, PluginVersion } from '../../../api/routes/plugins/shapes';
