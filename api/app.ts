@@ -20,7 +20,7 @@ import { orgsRouter } from './routes/orgs/router';
 import { teamsRouter } from './routes/teams/router';
 import { workspacesRouter } from './routes/workspaces/router';
 import { runsRouter } from './routes/runs/router';
-import { deploymentsRouter } from './routes/deployments/router';
+import { deploymentRouter, deploymentsRouter } from './routes/deployments/router';
 import { webhooksRouter } from './routes/webhooks/router';
 import { usersRouter } from './routes/users/router';
 import { activityRouter } from './routes/activity/router';
@@ -106,6 +106,7 @@ export function apiRouters(deps: AppDeps): Router<AppState>[] {
     workspacesRouter(deps),
     runsRouter(deps),
     deploymentsRouter(deps),
+    deploymentRouter(deps),
     webhooksRouter(deps),
     auditRouter(deps),
     namespacesRouter(deps),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { createDeploymentInput } from '../routes/deployments/schemas';
-import { deploymentAccepted, deploymentList } from '../routes/deployments/shapes';
+import { createDeploymentInput, deploymentFilters, deploymentParams } from '../routes/deployments/schemas';
+import { deployment, deploymentAccepted, deploymentList } from '../routes/deployments/shapes';
 import { orgParams } from '../routes/orgs/schemas';
 import { ok, type RouteSpec } from './route-spec';
 
@@ -8,7 +8,17 @@ const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': schema }
 
 /** Plugin deployments: a plugin version provisioned as a Pulumi stack (its runs are the runs API's). */
 export const deploymentsRoutes: RouteSpec[] = [
-  { method: 'get', path: '/api/v1/orgs/{org}/deployments', summary: "The organisation's plugin deployments (Pulumi stacks)", auth: true, params: orgParams, responses: { 200: ok('deployments', deploymentList) }, errors: [401, 403, 404] },
+  {
+    method: 'get',
+    path: '/api/v1/orgs/{org}/deployments',
+    summary: "The organisation's plugin deployments (Pulumi stacks), filtered by environment, status, plugin or tag (key=value)",
+    auth: true,
+    params: orgParams,
+    query: deploymentFilters,
+    responses: { 200: ok('deployments', deploymentList) },
+    errors: [400, 401, 403, 404],
+  },
+  { method: 'get', path: '/api/v1/deployments/{id}', summary: 'One deployment: plugin, version, inputs, tags, status and latest run', auth: true, params: deploymentParams, responses: { 200: ok('deployment', deployment) }, errors: [400, 401, 404] },
   {
     method: 'post',
     path: '/api/v1/orgs/{org}/deployments',

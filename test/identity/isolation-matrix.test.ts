@@ -125,6 +125,11 @@ beforeAll(async () => {
     if (['errored', 'planned', 'planned_no_changes'].includes(status)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const orgA = (await platform.db('organizations').where({ name: org }).first('id')) as { id: string };
+  const [created] = (await platform.db('workspaces')
+    .insert({ org_id: orgA.id, name: 'zephyr-stack', engine: 'pulumi', source: JSON.stringify({ kind: 'plugin', plugin: 'zephyr-plugin', version: '1.0.0' }), environment: 'development' })
+    .returning('id')) as { id: string }[];
+  const deploymentId = created!.id;
   const throwaway = await post('/api/v1/tokens', owner, { name: 'throwaway' });
   const sessions = (await call('/api/v1/me/sessions', { token: owner })).json().items as { id: string }[];
   // A workspace of A with a state version, locked (the lock routes' refusals come after the permission check).
@@ -171,6 +176,7 @@ beforeAll(async () => {
     workspace: 'zephyr-ws',
     doomedWorkspace: 'zephyr-ws-doomed',
     runId: queued.id,
+    deploymentId,
     plugin: 'zephyr-plugin',
     lockedPlugin: 'zephyr-locked',
     pendingRequestId,

@@ -81,6 +81,8 @@ export interface Fixture {
   workspace: string;
   doomedWorkspace: string;
   runId: string;
+  /** A deployment of A (a workspace of engine pulumi, made with SQL: the matrix runs no Pulumi). */
+  deploymentId: string;
   /** An unlocked plugin of A with version 1.0.0 (the lock routes lock and unlock it). */
   plugin: string;
   /** A locked plugin of A, with a pending request (approved by the matrix), another pending one (rejected) and an approved one (revoked). */
@@ -247,6 +249,7 @@ export const routePermissions: Record<string, RouteCase> = {
   // Cloud credentials: the organisation's members see them (never a secret), its admins change them.
   // Deployments: readers list; publishers deploy an unlocked plugin (inputs are checked after the permission check).
   'GET /api/v1/orgs/{org}/deployments': { need: 'reader', params: org },
+  'GET /api/v1/deployments/{id}': { need: 'reader', params: (f) => ({ id: f.deploymentId }) },
   'POST /api/v1/orgs/{org}/deployments': {
     need: 'publisher',
     params: org,

@@ -102,6 +102,11 @@ describe('plugin deployments', () => {
     expect((await call(`/api/v1/orgs/${ORG}/deployments`, { token: admin })).json().items).toEqual([
       expect.objectContaining({ stack: 'prod-thing', plugin: 'thing', version: '1.0.0', status: 'deployed', inputs: { name: 'alpha', marker, size: 's', pauseSeconds: 0 } }),
     ]);
+    const id = res.json().id;
+    expect((await call(`/api/v1/deployments/${id}`, { token: publisher })).json()).toMatchObject({ id, stack: 'prod-thing', status: 'deployed', latestRun: { id: runId } });
+    expect((await call(`/api/v1/orgs/${ORG}/deployments?environment=production&status=deployed&plugin=thing&tag=team=platform`, { token: admin })).json().items).toHaveLength(1);
+    expect((await call(`/api/v1/orgs/${ORG}/deployments?environment=staging`, { token: admin })).json().items).toHaveLength(0);
+    expect((await call(`/api/v1/orgs/${ORG}/deployments?tag=team=other`, { token: admin })).json().items).toHaveLength(0);
     // A second update with nothing changed: the preview says so, and nothing is created again.
     const again = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'apply' }) });
     expect((await waitForRun(call, admin, again.json().id, ['planned_no_changes', 'errored', 'awaiting_approval'], 240_000)).status).toBe('planned_no_changes');

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { actorOf, principalId } from '../../../core/auth/principal';
 import { isUniqueViolation } from '../../../core/db/knex';
 import { findCloudCredential } from '../../../core/db/repos/cloud-credentials';
-import type { OrgRow } from '../../../core/db/repos/organizations';
+import { findOrgById, type OrgRow } from '../../../core/db/repos/organizations';
 import { listRuns } from '../../../core/db/repos/runs';
 import { bindWorkspaceCredential } from '../../../core/db/repos/workspace-credentials';
 import { insertWorkspace, type WorkspaceRow } from '../../../core/db/repos/workspaces';
@@ -19,10 +19,28 @@ import { readJson } from '../../body';
 import { visibleOrg } from '../orgs/lookup';
 import { orgParams } from '../orgs/schemas';
 import { queueRun } from '../workspaces/run-queue';
-import { createDeploymentInput, DEPLOYMENT_TAGS } from './schemas';
+import { createDeploymentInput, deploymentFilters, deploymentParams, DEPLOYMENT_TAGS } from './schemas';
 import type { Deployment } from './shapes';
 
 type Ctx = Context & { state: AppState };
+
+async function presentDeployment(deps: Pick<AppDeps, 'db'>, ws: WorkspaceRow, org: OrgRow): Promise<Deployment> {
+  const [latest] = await listRuns(deps.db, ws.id, 1);
+  const source = ws.source.kind === 'plugin' ? ws.source : { plugin: '', version: '' };
+  return {
+    id: ws.id,
+    stack: ws.name,
+    organization: org.name,
+    plugin: source.plugin,
+    version: source.version,
+    environment: ws.environment,
+    inputs: ws.inputs ?? {},
+    tags: ws.tags,
+    status: !latest ? 'new' : latest.status === 'applied' ? (latest.operation === 'destroy' ? 'destroyed' : 'deployed') : latest.status === 'errored' ? 'failed' : latest.status,
+    latestRun: latest ? { id: latest.id, status: latest.status, operation: latest.operation, createdAt: latest.created_at.toISOString() } : null,
+    createdAt: ws.created_at.toISOString(),
+  };
+}
 
 /**
  * Plugin deployments: a plugin version provisioned as a Pulumi stack into an environment. A deployment is a workspace
@@ -33,29 +51,21 @@ type Ctx = Context & { state: AppState };
 export function deploymentsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/orgs/:org/deployments' });
 
-  const present = async (ws: WorkspaceRow, org: OrgRow): Promise<Deployment> => {
-    const [latest] = await listRuns(deps.db, ws.id, 1);
-    const source = ws.source.kind === 'plugin' ? ws.source : { plugin: '', version: '' };
-    return {
-      id: ws.id,
-      stack: ws.name,
-      organization: org.name,
-      plugin: source.plugin,
-      version: source.version,
-      environment: ws.environment,
-      inputs: ws.inputs ?? {},
-      tags: ws.tags,
-      status: !latest ? 'new' : latest.status === 'applied' ? (latest.operation === 'destroy' ? 'destroyed' : 'deployed') : latest.status === 'errored' ? 'failed' : latest.status,
-      latestRun: latest ? { id: latest.id, status: latest.status, operation: latest.operation, createdAt: latest.created_at.toISOString() } : null,
-      createdAt: ws.created_at.toISOString(),
-    };
-  };
+  const present = (ws: WorkspaceRow, org: OrgRow) => presentDeployment(deps, ws, org);
 
   router.get('/', async (ctx: Ctx) => {
     const org = await visibleOrg(deps.db, ctx, orgParams.parse(ctx.params).org);
     authorize(ctx, 'workspace.read', { orgId: org.id });
-    const rows = await deps.db<WorkspaceRow>('workspaces').where({ org_id: org.id, engine: 'pulumi' }).orderBy('name');
-    ctx.body = { items: await Promise.all(rows.map((ws) => present(ws, org))) };
+    const f = deploymentFilters.parse(ctx.query);
+    const q = deps.db<WorkspaceRow>('workspaces').where({ org_id: org.id, engine: 'pulumi' }).orderBy('name');
+    if (f.environment) q.andWhere({ environment: f.environment });
+    if (f.plugin) q.andWhereRaw("source->>'plugin' = ?", [f.plugin]);
+    if (f.tag) {
+      const [key, ...rest] = f.tag.split('=');
+      q.andWhereRaw('tags->>? = ?', [key!, rest.join('=')]);
+    }
+    const items = await Promise.all((await q).map((ws) => present(ws, org)));
+    ctx.body = { items: f.status ? items.filter((d) => d.status === f.status) : items };
   });
 
   router.post('/', async (ctx: Ctx) => {
@@ -124,5 +134,19 @@ export function deploymentsRouter(deps: AppDeps): Router<AppState> {
     ctx.body = { id: ws.id, stack: ws.name, runId: run.id, workflowId: runWorkflowId(run.id, 'pulumi'), statusUrl: `${deps.config.publicUrl}/api/v1/runs/${run.id}` };
   });
 
+  return router;
+}
+
+/** `GET /api/v1/deployments/{id}`: one deployment, for whoever may read its organisation's workspaces. */
+export function deploymentRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  router.get('/api/v1/deployments/:id', async (ctx: Ctx) => {
+    const { id } = deploymentParams.parse(ctx.params);
+    const ws = await deps.db<WorkspaceRow>('workspaces').where({ id, engine: 'pulumi' }).first();
+    if (!ws) throw new NotFound(`no deployment ${id}`, 'deployment_not_found');
+    authorize(ctx, 'workspace.read', { orgId: ws.org_id }, `no deployment ${id}`);
+    const org = (await findOrgById(deps.db, ws.org_id))!;
+    ctx.body = await presentDeployment(deps, ws, org);
+  });
   return router;
 }

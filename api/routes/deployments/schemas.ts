@@ -19,3 +19,12 @@ export const createDeploymentInput = z
 
 /** Tags a deployment must carry unless the organisation's run policy names its own. */
 export const DEPLOYMENT_TAGS = ['team', 'owner', 'purpose'];
+
+export const deploymentParams = z.object({ id: z.uuid() });
+export const deploymentFilters = z.object({
+  environment: environment.optional(),
+  status: z.string().max(40).optional(),
+  plugin: z.string().max(64).optional(),
+  /** `key=value`. */
+  tag: z.string().max(330).regex(/^[^=]+=.*$/, 'a tag filter is key=value').optional(),
+});
