@@ -124,7 +124,7 @@ describe('deployments in the dashboard', () => {
     await form.getByLabel('Environment').selectOption('production');
     await form.getByLabel('Name').fill('assets');
     await form.getByLabel('region').selectOption({ label: 'us' });
-    for (const [tag, value] of [['team', 'web'], ['owner', 'pat'], ['purpose', 'static files']]) await form.getByLabel(tag).fill(value!);
+    for (const [tag, value] of Object.entries({ team: 'web', owner: 'pat', purpose: 'static files' })) await form.getByLabel(tag).fill(value);
     await form.getByRole('button', { name: 'Deploy' }).click();
     // The form leads to the deployment's first run.
     await dev.waitForURL('**/runs/*');
@@ -184,7 +184,9 @@ describe('deployments in the dashboard', () => {
     await expect.poll(() => page.getByTestId('deployment-plugin').textContent(), WAIT).toBe('bucket 1.0.0');
     expect(await page.locator('tr[data-input="name"] td').textContent()).toBe('"assets"');
     expect(await page.locator('tr[data-input="region"] td').textContent()).toBe('"us"');
+    expect(await page.getByText('Source: plugin bucket 1.0.0').count()).toBe(1);
     expect(await page.getByRole('form', { name: 'Upload configuration' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'State versions' }).count()).toBe(0);
     for (const name of ['Update', 'Refresh', 'Destroy']) expect(await page.getByRole('button', { name, exact: true }).count()).toBe(1);
     await shot(page, 'deployments-workspace');
 
