@@ -24,7 +24,7 @@ export type Route =
   | { name: 'not-found'; path: string };
 
 /** The pages of one organisation. */
-export const ORG_TABS = ['members', 'teams', 'namespaces', 'workspaces', 'runs', 'plugins', 'credentials', 'webhooks', 'audit'] as const;
+export const ORG_TABS = ['members', 'teams', 'namespaces', 'workspaces', 'runs', 'plugins', 'deployments', 'credentials', 'webhooks', 'audit'] as const;
 export type OrgTab = (typeof ORG_TABS)[number];
 const isOrgTab = (s: string | undefined): s is OrgTab => (ORG_TABS as readonly string[]).includes(s ?? '');
 

@@ -92,8 +92,9 @@ export class RunsApi {
     return this.client.request('POST', `${workspacePath(org, ws)}/configurations`, { body: archive, headers: { 'content-type': 'application/gzip' } });
   }
 
-  startRun(org: string, ws: string, operation: RunOperation): Promise<{ id: string; workflowId: string; statusUrl: string }> {
-    const { body, headers } = jsonBody({ operation });
+  /** Starts a run; `refreshOnly` (with `apply`) only brings the state up to date with the real resources. */
+  startRun(org: string, ws: string, operation: RunOperation, options: { refreshOnly?: boolean } = {}): Promise<{ id: string; workflowId: string; statusUrl: string }> {
+    const { body, headers } = jsonBody(options.refreshOnly ? { operation, refreshOnly: true } : { operation });
     return this.client.request('POST', `${workspacePath(org, ws)}/runs`, { body, headers: { ...headers, 'x-strata-client': 'web' } });
   }
 

@@ -102,6 +102,7 @@ export type Scope = 'read' | 'publish' | 'admin';
 export type Visibility = 'private' | 'public';
 
 export type { LogLine, Run, Workspace, WorkspaceDetail } from '../../../api/routes/workspaces/shapes';
+export type { Deployment } from '../../../api/routes/deployments/shapes';
 import type { Run, WorkspaceDetail } from '../../../api/routes/workspaces/shapes';
 
 export type WorkspaceVariable = WorkspaceDetail['variables'][number];
