@@ -15,6 +15,8 @@ export interface RuntimeLayout {
   workflowBundle: string | null;
   /** The same with OpenTelemetry's workflow interceptor, for workers that trace (temporal/tracing.ts). */
   tracedWorkflowBundle: string | null;
+  /** How to start the process that runs one Pulumi operation (core/runs/pulumi/program-child.ts): node arguments and cwd. */
+  pulumiChild: { args: string[]; cwd: string };
 }
 
 // A bundle is an `.mjs` file; this module itself is `core/layout.ts` when run from the sources.
@@ -22,5 +24,20 @@ const compiled = !import.meta.url.endsWith('/core/layout.ts');
 const at = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 export const layout: RuntimeLayout = compiled
-  ? { compiled, migrationsDir: at('./migrations'), webDist: at('./web'), workflowBundle: at('./workflow-bundle.js'), tracedWorkflowBundle: at('./workflow-bundle-traced.js') }
-  : { compiled, migrationsDir: at('../migrations'), webDist: at('../web/dist'), workflowBundle: null, tracedWorkflowBundle: null };
+  ? {
+      compiled,
+      migrationsDir: at('./migrations'),
+      webDist: at('./web'),
+      workflowBundle: at('./workflow-bundle.js'),
+      tracedWorkflowBundle: at('./workflow-bundle-traced.js'),
+      pulumiChild: { args: [at('./pulumi-child.mjs')], cwd: at('.') },
+    }
+  : {
+      compiled,
+      migrationsDir: at('../migrations'),
+      webDist: at('../web/dist'),
+      workflowBundle: null,
+      tracedWorkflowBundle: null,
+      // From the sources through tsx, resolved from the repository.
+      pulumiChild: { args: ['--import', 'tsx', at('../core/runs/pulumi/program-child.ts')], cwd: at('..') },
+    };

@@ -64,7 +64,12 @@ async function main(): Promise<void> {
 
   await build({
     ...common,
-    entryPoints: { api: join(root, 'api/server.ts'), worker: join(root, 'temporal/worker.ts'), migrate: join(root, 'core/db/migrate-main.ts') },
+    entryPoints: {
+      api: join(root, 'api/server.ts'),
+      worker: join(root, 'temporal/worker.ts'),
+      migrate: join(root, 'core/db/migrate-main.ts'),
+      'pulumi-child': join(root, 'core/runs/pulumi/program-child.ts'),
+    },
     outdir: dist,
     // Code splitting keeps every `await import()` lazy in the build: without it esbuild inlines the imported module
     // and hoists its package imports to the top of the bundle, so the API loaded every optional SDK at start-up.

@@ -10,28 +10,16 @@ import type { SealedSecret } from '../../core/crypto/envelope';
 import { DomainError } from '../../core/errors';
 import { RunLogSink, type RunPhase } from '../../core/runs/log-sink';
 import { loadPluginProgram } from '../../core/runs/pulumi/program';
+import type { ChildMessage, ChildRequest } from '../../core/runs/pulumi/program-child';
+import { runPulumiChild } from '../../core/runs/pulumi/run-child';
 import type { RunRuntime } from '../../core/runs/runtime';
 import { masker } from '../../core/runs/workdir';
 import { failureOf } from '../failures';
 import type { RunActivityDeps } from './run-activities';
 import { runCredentialEnv } from './run-credentials';
 
-type Automation = typeof import('@pulumi/pulumi/automation');
-type Stack = Awaited<ReturnType<Automation['LocalWorkspace']['createOrSelectStack']>>;
-
 const HEARTBEAT_MS = 3000;
 const passphraseContext = (workspaceId: string) => `stack-passphrase:${workspaceId}`;
-
-/**
- * Inline programs share the `@pulumi/pulumi` runtime of this process: one at a time per worker process (a second
- * worker process runs the next one in parallel).
- */
-let exclusive: Promise<unknown> = Promise.resolve();
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  const next = exclusive.then(work, work);
-  exclusive = next.catch(() => undefined);
-  return next;
-}
 
 interface Loaded {
   run: RunRow;
@@ -84,15 +72,14 @@ export function createPulumiActivities(deps: RunActivityDeps) {
     return dir;
   };
 
-  const withStack = async <T>(runId: string, phase: RunPhase, work: (stack: Stack, onOutput: (out: string) => void, l: Loaded) => Promise<T>): Promise<T> => {
+  /** Runs one Pulumi operation on the run's stack in a child process, its output streamed to the run's log. */
+  const withStack = async <T>(runId: string, phase: RunPhase, op: (l: Loaded) => ChildRequest['op'], use: (result: Extract<ChildMessage, { type: 'result' }>, l: Loaded) => Promise<T>): Promise<T> => {
     const rt = runtime();
     const l = await load(runId);
     const activity = Context.current();
     const beat = setInterval(() => activity.heartbeat({ phase }), HEARTBEAT_MS);
-    const scratch = await mkdtemp(join(rt.workRoot, `pulumi-${runId}-`)).catch(async () => {
-      await mkdir(rt.workRoot, { recursive: true });
-      return mkdtemp(join(rt.workRoot, `pulumi-${runId}-`));
-    });
+    await mkdir(rt.workRoot, { recursive: true });
+    const scratch = await mkdtemp(join(rt.workRoot, `pulumi-${runId}-`));
     let sink: RunLogSink | null = null;
     try {
       const passphrase = await passphraseOf(rt, l.ws);
@@ -106,37 +93,40 @@ export function createPulumiActivities(deps: RunActivityDeps) {
       out.write(`Strata: ${phase === 'plan' ? 'preview' : 'update'} of plugin ${l.version.plugin} ${l.version.version}, stack ${l.ws.name}`);
       const backend = rt.pulumiBackend.url(l.ws.id);
       if (backend.startsWith('file://')) await mkdir(backend.slice('file://'.length), { recursive: true });
-      return await oneAtATime(async () => {
-        const program = await loadPluginProgram({ storage: deps.storage, limits: deps.limits, workRoot: scratch, blobKey: l.version.blob_key, entry: l.version.entry, inputs: l.ws.inputs ?? {} });
-        try {
-          const auto = await import('@pulumi/pulumi/automation');
-          const pulumiCommand = await auto.PulumiCommand.get({ root: await boundCli(rt, join(scratch, 'cli')), skipVersionCheck: true });
-          const projectName = `strata-${l.org.name}`;
-          const stack = await auto.LocalWorkspace.createOrSelectStack(
-            { stackName: l.ws.name, projectName, program: program.program },
-            {
-              pulumiCommand,
-              pulumiHome: join(scratch, 'home'),
-              projectSettings: { name: projectName, runtime: 'nodejs', backend: { url: backend } },
-              envVars: {
-                PULUMI_CONFIG_PASSPHRASE: passphrase,
-                PULUMI_SKIP_UPDATE_CHECK: 'true',
-                PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
-                PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
-                PATH: `${dirname(rt.engines.pulumi)}:${rt.enginePath}`,
-                ...rt.pulumiBackend.env,
-                ...cloudEnv,
-              },
+      const program = await loadPluginProgram({ storage: deps.storage, limits: deps.limits, workRoot: scratch, blobKey: l.version.blob_key, entry: l.version.entry });
+      try {
+        const result = await runPulumiChild(
+          {
+            op: op(l),
+            entry: program.entry,
+            inputs: l.ws.inputs ?? {},
+            stackName: l.ws.name,
+            projectName: `strata-${l.org.name}`,
+            backendUrl: backend,
+            cliRoot: await boundCli(rt, join(scratch, 'cli')),
+            pulumiHome: join(scratch, 'home'),
+            envVars: {
+              PULUMI_CONFIG_PASSPHRASE: passphrase,
+              PULUMI_SKIP_UPDATE_CHECK: 'true',
+              PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
+              PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: 'true',
+              PATH: `${dirname(rt.engines.pulumi)}:${rt.enginePath}`,
+              ...rt.pulumiBackend.env,
+              ...cloudEnv,
             },
-          );
-          const onOutput = (chunk: string) => {
-            for (const line of chunk.split('\n')) if (line.trim()) out.write(line);
-          };
-          return await work(stack, onOutput, l);
-        } finally {
-          await program.cleanup();
-        }
-      });
+          },
+          {
+            enginePath: `${dirname(rt.engines.pulumi)}:${rt.enginePath}`,
+            signal: activity.cancellationSignal,
+            onOutput: (chunk) => {
+              for (const line of chunk.split('\n')) if (line.trim()) out.write(line);
+            },
+          },
+        );
+        return await use(result, l);
+      } finally {
+        await program.cleanup();
+      }
     } catch (err) {
       sink?.write(`Error: ${err instanceof Error ? err.message : String(err)}`);
       if (err instanceof DomainError) throw failureOf(err);
@@ -155,15 +145,18 @@ export function createPulumiActivities(deps: RunActivityDeps) {
     async previewPulumi(input: { runId: string }): Promise<{ hasChanges: boolean; summary: { add: number; change: number; destroy: number } }> {
       const existing = await findRun(deps.db, input.runId);
       if (existing?.plan && existing.has_changes !== null) return { hasChanges: existing.has_changes, summary: existing.plan };
-      return withStack(input.runId, 'plan', async (stack, onOutput, { run }) => {
-        const opts = { onOutput, color: 'never' as const };
-        const result = run.operation === 'destroy' ? await stack.previewDestroy(opts) : run.refresh_only ? await stack.previewRefresh(opts) : await stack.preview(opts);
-        const c = result.changeSummary as Record<string, number | undefined>;
-        const summary = { add: (c.create ?? 0) + (c.replace ?? 0), change: c.update ?? 0, destroy: (c.delete ?? 0) + (c.replace ?? 0) };
-        const hasChanges = summary.add + summary.change + summary.destroy > 0;
-        await updateRun(deps.db, run.id, { plan: summary, has_changes: hasChanges, resource_changes: [] });
-        return { hasChanges, summary };
-      });
+      return withStack(
+        input.runId,
+        'plan',
+        ({ run }) => (run.operation === 'destroy' ? 'previewDestroy' : run.refresh_only ? 'previewRefresh' : 'preview'),
+        async (result, { run }) => {
+          const c = result.changeSummary ?? {};
+          const summary = { add: (c.create ?? 0) + (c.replace ?? 0), change: c.update ?? 0, destroy: (c.delete ?? 0) + (c.replace ?? 0) };
+          const hasChanges = summary.add + summary.change + summary.destroy > 0;
+          await updateRun(deps.db, run.id, { plan: summary, has_changes: hasChanges, resource_changes: [] });
+          return { hasChanges, summary };
+        },
+      );
     },
 
     /** `up` (or destroy / refresh), claimed once: a second attempt fails with `ApplyInterrupted` and runs nothing. */
@@ -178,16 +171,17 @@ export function createPulumiActivities(deps: RunActivityDeps) {
           'ApplyInterrupted',
         );
       }
-      return withStack(input.runId, 'apply', async (stack, onOutput, { run }) => {
-        const opts = { onOutput, color: 'never' as const };
-        if (run.operation === 'destroy') await stack.destroy(opts);
-        else if (run.refresh_only) await stack.refresh(opts);
-        else await stack.up(opts);
-        const outputs = await stack.outputs();
-        const recorded = Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, { value: o.secret ? null : o.value, sensitive: o.secret }]));
-        await updateRun(deps.db, run.id, { outputs: recorded });
-        return { outputs: Object.keys(recorded).length };
-      });
+      return withStack(
+        input.runId,
+        'apply',
+        ({ run }) => (run.operation === 'destroy' ? 'destroy' : run.refresh_only ? 'refresh' : 'up'),
+        async (result, { run }) => {
+          const outputs = result.outputs ?? {};
+          const recorded = Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, { value: o.secret ? null : o.value, sensitive: o.secret }]));
+          await updateRun(deps.db, run.id, { outputs: recorded });
+          return { outputs: Object.keys(recorded).length };
+        },
+      );
     },
   };
 }

@@ -129,6 +129,24 @@ describe('plugin deployments', () => {
   });
 });
 
+describe('a misbehaving program', () => {
+  it('ends its own process, not the worker: the run errors with the reason and the worker goes on', async () => {
+    const zip = await pluginZip([
+      { name: 'strata-plugin.json', content: JSON.stringify({ ...MANIFEST, name: 'crasher', inputs: { type: 'object', properties: {} } }) },
+      { name: 'index.js', content: 'module.exports = async function () { process.exit(3); };\n' },
+    ]);
+    expect((await call(`/api/v1/orgs/${ORG}/plugins/crasher/versions?wait=true`, { method: 'POST', token: admin, headers: { 'content-type': 'application/zip' }, body: zip })).status).toBe(201);
+    const res = await deploy(admin, { plugin: 'crasher', version: '1.0.0', stack: 'crashing', environment: 'development', autoApply: true, inputs: {}, tags });
+    const done = await waitForRun(call, admin, res.json().runId, ['errored', 'applied', 'planned_no_changes'], 180_000);
+    expect(done.status).toBe('errored');
+    expect(done.error).toMatch(/exit code 3|exited|ended/);
+    // The worker that ran it still works: another deployment previews.
+    const next = await deploy(admin, { plugin: 'thing', version: '1.0.0', stack: 'after-crash', environment: 'production', inputs: { name: 'gamma', marker: join(work, 'gamma.log') }, tags });
+    expect((await waitForRun(call, admin, next.json().runId, ['awaiting_approval', 'errored'], 180_000)).status).toBe('awaiting_approval');
+    await call(`/api/v1/runs/${next.json().runId}/discard`, { method: 'POST', token: admin, headers: json, body: '{}' });
+  }, 300_000);
+});
+
 describe('a worker killed during the update', () => {
   it('never runs the update twice: the run ends errored saying so, with the stale stack lock released', async () => {
     const marker = join(work, 'killed.log');

@@ -3,16 +3,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
-import { Invalid } from '../../errors';
 import { extractArchive, type ExtractLimits } from '../../registry/archive';
 import type { BlobStorage } from '../../storage/storage';
 
 const require = createRequire(import.meta.url);
 
-/** A plugin's program, ready for the Automation API: an inline program bound to its validated inputs. */
+/** A plugin's program unpacked and ready to import: the file whose default export is the program. */
 export interface PluginProgram {
-  program: () => Promise<Record<string, unknown> | void>;
+  entry: string;
   dir: string;
   cleanup(): Promise<void>;
 }
@@ -20,7 +18,7 @@ export interface PluginProgram {
 /**
  * Unpacks a plugin version's ZIP (the module upload's safe extraction) into a fresh directory, makes the
  * `@pulumi/pulumi` Strata ships resolvable from it (the very same module instance the Automation API drives), compiles
- * `index.ts` with esbuild when that is the entry, and imports the default export.
+ * `index.ts` with esbuild when that is the entry. The program is imported and run by the Pulumi child process.
  */
 export async function loadPluginProgram(input: {
   storage: BlobStorage;
@@ -28,7 +26,6 @@ export async function loadPluginProgram(input: {
   workRoot: string;
   blobKey: string;
   entry: string;
-  inputs: Record<string, unknown>;
 }): Promise<PluginProgram> {
   await mkdir(input.workRoot, { recursive: true });
   const dir = await mkdtemp(join(input.workRoot, 'plugin-'));
@@ -53,11 +50,7 @@ export async function loadPluginProgram(input: {
       entry = join(src, 'index.compiled.mjs');
       await writeFile(entry, out.code);
     }
-    const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown };
-    const main = mod.default;
-    if (typeof main !== 'function') throw new Invalid(`${input.entry} has no default export function`, 'plugin_entry_invalid');
-    const inputs = input.inputs;
-    return { program: async () => (await (main as (i: Record<string, unknown>) => Promise<Record<string, unknown> | void>)(inputs)) ?? {}, dir, cleanup };
+    return { entry, dir, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
