@@ -111,6 +111,14 @@ describe('plugin deployments', () => {
     const again = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'apply' }) });
     expect((await waitForRun(call, admin, again.json().id, ['planned_no_changes', 'errored', 'awaiting_approval'], 240_000)).status).toBe('planned_no_changes');
     expect(await readFile(marker, 'utf8')).toBe('created alpha\n');
+    // A destroy: previewed as a deletion, approved, then the deployment reads `destroyed`.
+    const destroy = await call(`/api/v1/orgs/${ORG}/workspaces/prod-thing/runs`, { method: 'POST', token: admin, headers: json, body: JSON.stringify({ operation: 'destroy' }) });
+    const destroyId = destroy.json().id;
+    const toDestroy = await waitForRun(call, admin, destroyId, ['awaiting_approval', 'errored'], 240_000);
+    expect(toDestroy.plan.destroy, JSON.stringify(toDestroy)).toBeGreaterThanOrEqual(1);
+    expect((await call(`/api/v1/runs/${destroyId}/approve`, { method: 'POST', token: admin, headers: json, body: '{}' })).status).toBe(202);
+    expect((await waitForRun(call, admin, destroyId, ['applied', 'errored'], 240_000)).status).toBe('applied');
+    expect((await call(`/api/v1/deployments/${id}`, { token: admin })).json().status).toBe('destroyed');
   }, 600_000);
 
   it('refuses inputs that do not match the schema, missing tags, an unknown plugin version and a reader', async () => {
