@@ -113,7 +113,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   let temporal: Client | null = null;
   let github: GitHubStandIn | null = null;
 
-  const startPostgres = async () => (pgHandle = await startEmbeddedPostgres({ dir: pgDir, port: pgPort, database: 'strata' }));
+  // A killed postmaster's backends may hold its shared memory for a moment: PostgreSQL refuses to start until they are gone.
+  const startPostgres = async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (pgHandle = await startEmbeddedPostgres({ dir: pgDir, port: pgPort, database: 'strata' }));
+      } catch (err) {
+        if (attempt >= 10 || !/pre-existing shared memory block/.test((err as Error).message)) throw err;
+        await new Promise((r) => setTimeout(r, 300 * attempt));
+      }
+    }
+  };
   const startTemporal = async () => (temporalHandle = await startTemporalDevServer({ dbFile: temporalDb, ...temporalPorts }));
   const postgresPid = async () => Number((await readFile(join(pgDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const temporalPid = () =>
