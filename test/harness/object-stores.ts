@@ -45,8 +45,22 @@ export interface S3TestServer {
   stop(): Promise<void>;
 }
 
-/** SeaweedFS (master, volume, filer and S3 gateway in one `weed server`) with one bucket and one identity. */
+/**
+ * SeaweedFS (master, volume, filer and S3 gateway in one `weed server`) with one bucket and one identity. Its eight
+ * ports are picked free just before it starts; one taken in between by another suite makes it exit at once, which
+ * is worth a new start on new ports.
+ */
 export async function startSeaweedFs(input: { bucket?: string } = {}): Promise<S3TestServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSeaweedFsOnce(input);
+    } catch (err) {
+      if (attempt >= 3 || !/did not start: the server exited/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startSeaweedFsOnce(input: { bucket?: string }): Promise<S3TestServer> {
   const bin = await ensureSeaweedFs();
   const dir = await mkdtemp(join(tmpdir(), 'strata-seaweedfs-'));
   await mkdir(join(dir, 'tmp'));
