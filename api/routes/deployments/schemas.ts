@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { environment, workspaceName } from '../workspaces/schemas';
+import { environment, tags, workspaceName } from '../workspaces/schemas';
 
-const tags = z.record(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/), z.string().trim().min(1).max(256)).refine((t) => Object.keys(t).length <= 50, 'at most 50 tags');
 
 export const createDeploymentInput = z
   .object({

@@ -44,7 +44,8 @@ export const variablesInput = z
   .max(500)
   .refine((vs) => new Set(vs.map((v) => `${v.category}:${v.key}`)).size === vs.length, 'each variable appears once per category');
 
-const tags = z.record(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/), z.string().trim().min(1).max(256)).refine((t) => Object.keys(t).length <= 50, 'at most 50 tags');
+/** Workspace (and deployment) tags: up to 50 `key: value` pairs. */
+export const tags = z.record(z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/), z.string().trim().min(1).max(256)).refine((t) => Object.keys(t).length <= 50, 'at most 50 tags');
 
 export const createWorkspaceInput = z
   .object({
