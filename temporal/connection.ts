@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { currentTraceId } from '../core/observability/trace-context';
@@ -14,8 +14,41 @@ const GRPC_ALREADY_EXISTS = 6;
  */
 const RECONNECT = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 2000 };
 
+/**
+ * The SDK retries a failed call (Temporal unreachable) on a timer. A timer still pending when the connection closes
+ * fires into a shut-down channel and throws "Channel has been shut down" out of the timer, an uncaught exception that
+ * ends the process. This connection stops deciding to retry once it is closing, and lets the timers already set
+ * (at most the SDK's 5 s backoff, jittered) fire on the still-open channel before it closes it.
+ */
+class CloseSafeConnection extends Connection {
+  private retries = { closing: false, lastTimerEndsAt: 0 };
+
+  static open(options: Omit<ConnectionOptions, 'interceptors'>): Promise<CloseSafeConnection> {
+    const retries = { closing: false, lastTimerEndsAt: 0 };
+    const sdk = defaultGrpcRetryOptions();
+    const interceptor = makeGrpcRetryInterceptor({
+      retryableDecider: (attempt, status) => !retries.closing && sdk.retryableDecider(attempt, status),
+      delayFunction: (attempt, status) => {
+        const delay = sdk.delayFunction(attempt, status);
+        retries.lastTimerEndsAt = Math.max(retries.lastTimerEndsAt, Date.now() + delay);
+        return delay;
+      },
+    });
+    const connection = CloseSafeConnection.lazy({ ...options, interceptors: [interceptor] }) as CloseSafeConnection;
+    connection.retries = retries;
+    return connection.ensureConnected().then(() => connection);
+  }
+
+  override async close(): Promise<void> {
+    this.retries.closing = true;
+    const pending = this.retries.lastTimerEndsAt - Date.now();
+    if (pending > 0) await new Promise((resolve) => setTimeout(resolve, pending + 50));
+    await super.close();
+  }
+}
+
 export async function connectClient(input: { address: string; namespace: string }): Promise<Client> {
-  const connection = await Connection.connect({ address: input.address, channelArgs: RECONNECT });
+  const connection = await CloseSafeConnection.open({ address: input.address, channelArgs: RECONNECT });
   return new Client({ connection, namespace: input.namespace, interceptors: { workflow: [...(await clientTracingInterceptors()), traceHeader] } });
 }
 
