@@ -8,9 +8,11 @@ export interface BenchOptions extends LoadSettings {
   throughputClients: number;
   /** Write V8 CPU profiles of the platform's Node processes (`--cpu-prof`) to this run's results folder. */
   profile: boolean;
+  /** Protocol targets to load (by id); when set, only those, and nothing after them (publishes, state, memory). */
+  only: string[] | null;
 }
 
-const USAGE = `usage: npm run bench -- [--duration 8] [--slice 2] [--warmup 2] [--connections 50] [--publishes 20] [--throughput-versions 200] [--throughput-clients 8] [--profile]`;
+const USAGE = `usage: npm run bench -- [--duration 8] [--slice 2] [--warmup 2] [--connections 50] [--publishes 20] [--throughput-versions 200] [--throughput-clients 8] [--profile] [--only module-versions,provider-package]`;
 
 /** Command-line options of `npm run bench`; every one has the default the targets were set for. */
 export function parseOptions(argv: string[]): BenchOptions {
@@ -25,6 +27,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'throughput-versions': { type: 'string', default: '200' },
       'throughput-clients': { type: 'string', default: '8' },
       profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -46,5 +49,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     throughputVersions: positive('throughput-versions', values['throughput-versions']),
     throughputClients: positive('throughput-clients', values['throughput-clients']),
     profile: values.profile,
+    only: values.only ? values.only.split(',').map((id) => id.trim()).filter(Boolean) : null,
   };
 }

@@ -91,7 +91,20 @@ try {
     return compareWithBaseline(target, baselineTarget, options);
   };
   const comparisons: Comparison[] = [];
-  for (const target of protocolTargets(platform.url, platform.publicUrl, platformPid, readerToken)) comparisons.push(await compare(target));
+  const targets = protocolTargets(platform.url, platform.publicUrl, platformPid, readerToken);
+  const unknown = options.only?.filter((id) => !targets.some((t) => t.id === id)) ?? [];
+  if (unknown.length) throw new Error(`--only: no target ${unknown.join(', ')}; the targets are ${targets.map((t) => t.id).join(', ')}`);
+  for (const target of targets) if (!options.only || options.only.includes(target.id)) comparisons.push(await compare(target));
+  if (options.only) {
+    // A quick look at a few endpoints (while working on them): no verdicts, no report file.
+    for (const c of comparisons) {
+      const r = c.result;
+      process.stdout.write(`${r.label}: ${c.ratio.toFixed(3)}× baseline (slices ${c.sliceRatios.map((x) => x.toFixed(2)).join(' ')}), CPU ${r.cpuMicrosPerRequest?.toFixed(1)} µs/req (${c.cpuRatio?.toFixed(2)}× base), p99 ${r.p99} ms\n`);
+    }
+    await cleanUp();
+    if (profileDir) process.stdout.write(`CPU profiles: ${profileDir}\n`);
+    process.exit(0);
+  }
   // The bare server sending the 1,000-version body: how much of the large listing's cost is just bytes.
   const bareLarge = await compare({
     id: 'baseline-1000',

@@ -1,6 +1,7 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { ScopedStorage } from '../core/observability/scoped-storage';
 import { currentTraceId } from '../core/observability/trace-context';
 import { TRACE_HEADER } from '../workflows/trace-interceptor';
 import { strataSearchAttributes } from './search-attributes';
@@ -18,10 +19,29 @@ const RECONNECT = { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnec
  * The SDK retries a failed call (Temporal unreachable) on a timer. A timer still pending when the connection closes
  * fires into a shut-down channel and throws "Channel has been shut down" out of the timer, an uncaught exception that
  * ends the process. This connection stops deciding to retry once it is closing, and lets the timers already set
- * (at most the SDK's 5 s backoff, jittered) fire on the still-open channel before it closes it.
+ * (at most the SDK's 5 s backoff, jittered) fire on the still-open channel before it closes it. It also keeps the
+ * SDK's call-context storage entered only while a call that uses it runs (core/observability/scoped-storage.ts).
  */
 class CloseSafeConnection extends Connection {
   private retries = { closing: false, lastTimerEndsAt: 0 };
+  /** Deadlines, abort signals and metadata travel in an AsyncLocalStorage: entered only while such a call runs. */
+  private readonly callScope = new ScopedStorage(this.callContextStorage);
+
+  override withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R> {
+    return this.callScope.run(() => super.withDeadline(deadline, fn));
+  }
+
+  override withAbortSignal<R>(abortSignal: AbortSignal, fn: () => Promise<R>): Promise<R> {
+    return this.callScope.run(() => super.withAbortSignal(abortSignal, fn));
+  }
+
+  override withMetadata<R>(metadata: Parameters<Connection['withMetadata']>[0], fn: () => Promise<R>): Promise<R> {
+    return this.callScope.run(() => super.withMetadata(metadata, fn));
+  }
+
+  override withApiKey<R>(apiKey: string, fn: () => Promise<R>): Promise<R> {
+    return this.callScope.run(() => super.withApiKey(apiKey, fn));
+  }
 
   static open(options: Omit<ConnectionOptions, 'interceptors'>): Promise<CloseSafeConnection> {
     const retries = { closing: false, lastTimerEndsAt: 0 };

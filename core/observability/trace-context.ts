@@ -1,13 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { ScopedStorage } from './scoped-storage';
 
 /**
  * The trace id of the work in progress (an API request and everything it starts: the workflow, its activities),
  * carried by async context so every log line written on its behalf names it, whichever logger writes it.
  */
 const current = new AsyncLocalStorage<string>();
+const scope = new ScopedStorage(current);
 
-export function runWithTraceId<T>(traceId: string, fn: () => T): T {
-  return current.run(traceId, fn);
+export function runWithTraceId<T>(traceId: string, fn: () => T | Promise<T>): Promise<T> {
+  return scope.run(() => current.run(traceId, fn));
 }
 
 export function currentTraceId(): string | undefined {
