@@ -16,12 +16,8 @@ export const PRIVATE_READER = { email: 'reader@bench.test', name: 'Bench reader'
 export const PRIVATE_MODULE: ModuleAddress = { namespace: PRIVATE_NAMESPACE, name: 'secret', system: 'aws' };
 export const PRIVATE_MODULE_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
 
-/** Path on the baseline server that answers the 1,000-version listing instead of the ~100-byte JSON. */
-export const BASELINE_LARGE_LISTING_PATH = '/versions-1000';
-
 /**
- * The versions of the large module: `1.0.0` (published through the API) followed by `2.x.y` copies. Shared by
- * the seeding and the baseline server, so both send the same listing.
+ * The versions of the large module: `1.0.0` (published through the API) followed by `2.x.y` copies.
  */
 export function largeModuleVersions(count = LARGE_MODULE_VERSION_COUNT): string[] {
   return ['1.0.0', ...Array.from({ length: count - 1 }, (_, g) => `2.${Math.floor(g / 100)}.${g % 100}`)];

@@ -1,4 +1,5 @@
 import { get, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import autocannon, { type Result } from 'autocannon';
 import { cpuMicros } from './process-cpu';
 
@@ -54,8 +55,17 @@ export interface LoadResult {
   slices: { reqPerSec: number; p50: number; p99: number; cpuMicrosPerRequest: number | null }[];
 }
 
+/** The first answer of a target, as the client received it (still gzip-coded when it came so). */
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The body's bytes on the wire. */
+  bytes: Buffer;
+}
+
 export interface Comparison {
   result: LoadResult;
+  answer: Answer;
   /** The baseline slices around the target's slices (one more than the target has). */
   baseline: LoadResult;
   /** Median over the slices of target req/s ÷ the mean of the two baseline slices around it. */
@@ -72,7 +82,7 @@ export interface Comparison {
  * in bursts that would skew one long run but only move one slice here. Never two loads at once.
  */
 export async function compareWithBaseline(target: Target, baseline: Target, settings: LoadSettings): Promise<Comparison> {
-  const coldMs = await probe(target);
+  const { ms: coldMs, answer } = await probe(target);
   await run(target, settings.connections, settings.warmupSeconds);
   const count = Math.max(1, Math.round(settings.durationSeconds / settings.sliceSeconds));
   const baselineRuns = [await run(baseline, settings.connections, settings.sliceSeconds)];
@@ -86,6 +96,7 @@ export async function compareWithBaseline(target: Target, baseline: Target, sett
   const base = summarise(baseline, baselineRuns, null, settings.connections);
   return {
     result,
+    answer,
     baseline: base,
     ratio: median(sliceRatios),
     sliceRatios,
@@ -144,14 +155,18 @@ export function median(values: number[]): number {
 }
 
 /** One request on a fresh connection (no pooled socket from the seeding), timed; throws when the answer is wrong. */
-async function probe(target: Target): Promise<number> {
+async function probe(target: Target): Promise<{ ms: number; answer: Answer }> {
   const started = performance.now();
-  const { status, headers, body } = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+  const { status, headers, body, bytes } = await new Promise<{ status: number; headers: IncomingHttpHeaders; body: string; bytes: Buffer }>((resolve, reject) => {
     get(target.url, { agent: false, headers: target.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        // Decoded as the client does when it asked for gzip.
+        const raw = Buffer.concat(chunks);
+        const body = (res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, bytes: raw });
+      });
       res.on('error', reject);
     }).on('error', reject);
   });
@@ -164,5 +179,5 @@ async function probe(target: Target): Promise<number> {
   }
   const problem = target.verify?.({ body, headers });
   if (problem) throw new Error(`${target.label}: ${target.url}: ${problem}`);
-  return ms;
+  return { ms, answer: { status, headers, bytes } };
 }

@@ -6,13 +6,20 @@ import type { PublishLatency } from './publish-latency';
 import type { PublishThroughput } from './publish-throughput';
 import { formatRunOverhead, type RunOverhead } from './run-overhead';
 import { formatStateBackend, type StateBackendLatency } from './state-backend';
-import { THRESHOLDS, type ListingGrowth, type Verdict } from './verdicts';
+import { judgedRatio, THRESHOLDS, type ListingGrowth, type Verdict } from './verdicts';
 
 export type EndpointReport = LoadResult & {
   /** req/s of the baseline slices around this endpoint's slices. */
   baselineReqPerSec: number;
-  /** Median of the per-slice ratios to the baseline: the number the target applies to. */
+  /** Median of the per-slice ratios to the ~100-byte baseline. */
   ratio: number;
+  /**
+   * For an answer larger than the baseline's: the bare server sending the same bytes, over the ~100-byte baseline;
+   * null otherwise.
+   */
+  sameBytesRatio: number | null;
+  /** The ratio the target applies to: `ratio`, or `ratio / sameBytesRatio` when there is one. */
+  judgedRatio: number;
   sliceRatios: number[];
   /** Server CPU per request over the baseline's (null without /proc). */
   cpuRatio: number | null;
@@ -27,10 +34,10 @@ export interface BenchReport {
   settings: LoadSettings & { publishes: number; throughputVersions: number; throughputClients: number };
   thresholds: typeof THRESHOLDS;
   /**
-   * The bare `node:http` server over all its slices, and `largeListing`: the same server sending the 1,000-version
-   * listing, compared with it (context for the large listing).
+   * The bare `node:http` server over all its slices, and `sameBytes`: the same server sending each larger answer
+   * byte for byte, compared with it.
    */
-  baseline: { reqPerSec: number; minReqPerSec: number; maxReqPerSec: number; spreadPct: number; largeListing: EndpointReport };
+  baseline: { reqPerSec: number; minReqPerSec: number; maxReqPerSec: number; spreadPct: number; sameBytes: EndpointReport[] };
   endpoints: EndpointReport[];
   listingGrowth: ListingGrowth;
   publish: PublishLatency & Verdict;
@@ -51,11 +58,13 @@ export interface BenchReport {
   pass: boolean;
 }
 
-export function endpointReport(c: Comparison, verdict: Verdict): EndpointReport {
+export function endpointReport(c: Comparison, verdict: Verdict, sameBytes?: Comparison): EndpointReport {
   return {
     ...c.result,
     baselineReqPerSec: c.baseline.reqPerSec,
     ratio: c.ratio,
+    sameBytesRatio: sameBytes?.ratio ?? null,
+    judgedRatio: judgedRatio(c, sameBytes),
     sliceRatios: c.sliceRatios,
     cpuRatio: c.cpuRatio,
     baselineCpuMicrosPerRequest: c.baseline.cpuMicrosPerRequest,
@@ -65,11 +74,11 @@ export function endpointReport(c: Comparison, verdict: Verdict): EndpointReport 
 }
 
 /** Summarises every baseline slice of the run: how fast the bare server was and how much the machine moved. */
-export function baselineSummary(comparisons: Comparison[], largeListing: EndpointReport): BenchReport['baseline'] {
+export function baselineSummary(comparisons: Comparison[], sameBytes: EndpointReport[]): BenchReport['baseline'] {
   const rates = comparisons.flatMap((c) => c.baseline.slices.map((s) => s.reqPerSec));
   const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
   const [min, max] = [Math.min(...rates), Math.max(...rates)];
-  return { reqPerSec: mean, minReqPerSec: min, maxReqPerSec: max, spreadPct: (100 * (max - min)) / mean, largeListing };
+  return { reqPerSec: mean, minReqPerSec: min, maxReqPerSec: max, spreadPct: (100 * (max - min)) / mean, sameBytes };
 }
 
 /** A ratio for humans: the 1 ms latency buckets can make a denominator 0. */
@@ -88,6 +97,7 @@ function row(e: EndpointReport, verdict: boolean): string[] {
     fmt(e.reqPerSec),
     fmt(e.baselineReqPerSec),
     e.ratio.toFixed(2),
+    e.sameBytesRatio === null ? '' : e.judgedRatio.toFixed(2),
     `${Math.min(...e.sliceRatios).toFixed(2)}–${Math.max(...e.sliceRatios).toFixed(2)}`,
     e.cpuMicrosPerRequest === null ? 'n/a' : fmt(e.cpuMicrosPerRequest, 1),
     e.cpuRatio === null ? 'n/a' : e.cpuRatio.toFixed(2),
@@ -102,7 +112,7 @@ function row(e: EndpointReport, verdict: boolean): string[] {
 
 /** The human summary: one row per endpoint, then the listing-growth and publish checks. */
 export function formatReport(r: BenchReport): string {
-  const header = ['target', 'req/s', 'baseline req/s', '× baseline', 'slices', 'CPU µs/req', 'CPU × base', 'mean ms', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
+  const header = ['target', 'req/s', 'baseline req/s', '× baseline', '× same bytes', 'slices', 'CPU µs/req', 'CPU × base', 'mean ms', 'p50 ms', 'p99 ms', 'cold ms', 'errors', 'verdict'];
   const b = r.baseline;
   const g = r.listingGrowth;
   const p = r.publish;
@@ -119,9 +129,10 @@ export function formatReport(r: BenchReport): string {
     `Strata protocol benchmark — ${r.settings.connections} connections; per target ${r.settings.warmupSeconds} s warm-up, then ` +
       `${r.settings.durationSeconds} s in ${r.settings.sliceSeconds} s slices alternating with the baseline`,
     `machine: ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadavgStart.map((l) => l.toFixed(2)).join(' ')} at start`,
-    `targets: ≥ ${t.minThroughputRatio}× the baseline's req/s (median of per-slice ratios), p99 < ${t.maxP99Ms} ms, no errors`,
+    `targets: ≥ ${t.minThroughputRatio}× the baseline's req/s (median of per-slice ratios; for answers over 512 bytes, × same bytes: ` +
+      `over the bare server sending the same bytes), p99 < ${t.maxP99Ms} ms, no errors`,
     '',
-    table([header, ...r.endpoints.map((e) => row(e, true)), row(b.largeListing, false)]),
+    table([header, ...r.endpoints.map((e) => row(e, true)), ...b.sameBytes.map((e) => row(e, false))]),
     '',
     `baseline (bare node:http, 109-byte JSON): ${fmt(b.reqPerSec)} req/s on average, ${fmt(b.minReqPerSec)}–${fmt(b.maxReqPerSec)} over its slices ` +
       `(spread ${b.spreadPct.toFixed(0)}%; above ~20% other work shared the machine — the slice ratios absorb most of it)`,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchApi } from './api-client';
 import { startBaseline } from './baseline-process';
 import type { Child } from './child';
-import { compareWithBaseline, type Comparison, type Target } from './load';
+import { compareWithBaseline, type Answer, type Comparison, type Target } from './load';
 import { parseOptions } from './options';
 import { pidListeningOn } from './process-cpu';
 import { measurePublishLatency } from './publish-latency';
@@ -15,12 +15,11 @@ import { measureApiIdleMemory } from './api-idle-memory';
 import { idleRssMiB, rssMiB } from './memory';
 import { startPlatform, type RunningPlatform } from './platform-process';
 import { baselineSummary, endpointReport, formatReport, writeReport, type BenchReport } from './report';
-import { BASELINE_LARGE_LISTING_PATH } from './catalogue';
 import { seedCatalogue } from './seed';
 import { measureStateBackend } from './state-backend';
 import { measureRunOverhead } from './run-overhead';
 import { tofuBinary } from '../test/harness/cli-tools';
-import { protocolTargets } from './targets';
+import { CLIENT_HEADERS, protocolTargets } from './targets';
 import { judgeEndpoint, judgeIdleMemory, judgeListingGrowth, judgePublish, judgeThroughput, THRESHOLDS } from './verdicts';
 
 /**
@@ -28,6 +27,12 @@ import { judgeEndpoint, judgeIdleMemory, judgeListingGrowth, judgePublish, judge
  * separate processes, seeds the catalogue through the API, loads each protocol read endpoint in turn, times
  * publishes, and prints every result as a ratio to the baseline measured in the same run.
  */
+/**
+ * Answers at most this big are compared with the baseline's ~100-byte one as they are; a larger answer is also
+ * compared with the bare server sending exactly its bytes, and judged on that (see bench/README.md).
+ */
+const SAME_BYTES_MIN = 512;
+
 const options = parseOptions(process.argv.slice(2));
 const repoDir = fileURLToPath(new URL('..', import.meta.url));
 const startedAt = new Date().toISOString();
@@ -85,34 +90,38 @@ try {
   const platformPid = pidListeningOn(Number(new URL(platform.url).port));
   say('measuring the idle API process\'s memory');
   const idleApiRssMiB = await idleRssMiB(platformPid);
-  const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, ok: [200], pid: baselinePid };
+  const baselineTarget: Target = { id: 'baseline', label: 'bare node:http', url: baseline.url, headers: CLIENT_HEADERS, ok: [200], pid: baselinePid };
   const compare = async (target: Target): Promise<Comparison> => {
     say(`loading ${target.label} (${target.url}), alternating with the baseline`);
     return compareWithBaseline(target, baselineTarget, options);
   };
   const comparisons: Comparison[] = [];
+  /** Target id → the bare server sending that target's answer byte for byte (answers above the baseline's size). */
+  const sameBytes = new Map<string, Comparison>();
   const targets = protocolTargets(platform.url, platform.publicUrl, platformPid, readerToken);
   const unknown = options.only?.filter((id) => !targets.some((t) => t.id === id)) ?? [];
   if (unknown.length) throw new Error(`--only: no target ${unknown.join(', ')}; the targets are ${targets.map((t) => t.id).join(', ')}`);
-  for (const target of targets) if (!options.only || options.only.includes(target.id)) comparisons.push(await compare(target));
+  for (const target of targets) {
+    if (options.only && !options.only.includes(target.id)) continue;
+    const c = await compare(target);
+    comparisons.push(c);
+    if (c.answer.bytes.length > SAME_BYTES_MIN) sameBytes.set(target.id, await compare(await repeatAnswer(baseline.url, baselinePid, target, c.answer)));
+  }
   if (options.only) {
     // A quick look at a few endpoints (while working on them): no verdicts, no report file.
     for (const c of comparisons) {
       const r = c.result;
-      process.stdout.write(`${r.label}: ${c.ratio.toFixed(3)}× baseline (slices ${c.sliceRatios.map((x) => x.toFixed(2)).join(' ')}), CPU ${r.cpuMicrosPerRequest?.toFixed(1)} µs/req (${c.cpuRatio?.toFixed(2)}× base), p99 ${r.p99} ms\n`);
+      const same = sameBytes.get(r.id);
+      process.stdout.write(
+        `${r.label}: ${c.ratio.toFixed(3)}× baseline (slices ${c.sliceRatios.map((x) => x.toFixed(2)).join(' ')})` +
+          `${same ? `, ${(c.ratio / same.ratio).toFixed(3)}× the bare server sending the same ${c.answer.bytes.length} bytes` : ''}, ` +
+          `CPU ${r.cpuMicrosPerRequest?.toFixed(1)} µs/req (${c.cpuRatio?.toFixed(2)}× base), p99 ${r.p99} ms\n`,
+      );
     }
     await cleanUp();
     if (profileDir) process.stdout.write(`CPU profiles: ${profileDir}\n`);
     process.exit(0);
   }
-  // The bare server sending the 1,000-version body: how much of the large listing's cost is just bytes.
-  const bareLarge = await compare({
-    id: 'baseline-1000',
-    label: 'bare node:http, 1,000-version body',
-    url: `${baseline.url}${BASELINE_LARGE_LISTING_PATH}`,
-    ok: [200],
-    pid: baselinePid,
-  });
   say(`publishing ${options.publishes} small modules one after another`);
   const publish = await measurePublishLatency(api, options.publishes);
   say(`publishing ${options.throughputVersions} versions from ${options.throughputClients} concurrent clients`);
@@ -129,8 +138,9 @@ try {
   say('building the production bundles (npm run build) and measuring the compiled API at idle (about a minute)');
   await runBuild();
   const productionApi = await measureApiIdleMemory();
-  const endpoints = comparisons.map((c) => endpointReport(c, judgeEndpoint(c)));
+  const endpoints = comparisons.map((c) => endpointReport(c, judgeEndpoint(c, sameBytes.get(c.result.id)), sameBytes.get(c.result.id)));
   const byId = (id: string) => comparisons.find((c) => c.result.id === id)!;
+  const bareLarge = sameBytes.get('module-versions-1000')!;
   const listingGrowth = judgeListingGrowth({ small: byId('module-versions'), large: byId('module-versions-1000'), bareLarge });
   const publishVerdict = { ...publish, ...judgePublish(publish) };
   const throughputVerdict = { ...throughput, ...judgeThroughput(throughput) };
@@ -148,7 +158,10 @@ try {
       throughputClients: options.throughputClients,
     },
     thresholds: THRESHOLDS,
-    baseline: baselineSummary([...comparisons, bareLarge], endpointReport(bareLarge, { id: bareLarge.result.id, pass: true, misses: [] })),
+    baseline: baselineSummary(
+      [...comparisons, ...sameBytes.values()],
+      [...sameBytes.values()].map((c) => endpointReport(c, { id: c.result.id, pass: true, misses: [] })),
+    ),
     endpoints,
     listingGrowth,
     publish: publishVerdict,
@@ -178,6 +191,29 @@ try {
 function describe(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   return err.cause ? `${err.stack ?? err.message}\ncaused by: ${describe(err.cause)}` : (err.stack ?? err.message);
+}
+
+/** Gives the baseline server a target's answer to repeat byte for byte, and returns the target that loads it. */
+async function repeatAnswer(baselineUrl: string, pid: number | null, target: Target, answer: Answer): Promise<Target> {
+  const headers: Record<string, string> = {};
+  for (const name of ['content-type', 'content-encoding', 'etag', 'cache-control', 'vary', 'x-content-type-options']) {
+    const value = answer.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  const id = `same-bytes-${target.id}`;
+  const response = await fetch(`${baselineUrl}/answers/${id}`, {
+    method: 'PUT',
+    body: JSON.stringify({ status: answer.status, headers, body: answer.bytes.toString('base64') }),
+  });
+  if (response.status !== 204) throw new Error(`the baseline server refused ${id}: ${response.status}`);
+  return {
+    id,
+    label: `bare node:http, the same ${answer.bytes.length.toLocaleString('en-US')} bytes`,
+    url: `${baselineUrl}/answers/${id}`,
+    headers: target.headers,
+    ok: [answer.status],
+    pid,
+  };
 }
 
 /** `npm run build` (it skips what its input digest says is already built). */

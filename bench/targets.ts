@@ -3,18 +3,25 @@ import type { Target } from './load';
 import type { ModuleAddress } from './api-client';
 import { LARGE_MODULE, LARGE_MODULE_VERSION_COUNT, PRIVATE_MODULE, PRIVATE_MODULE_VERSIONS, PRIVATE_NAMESPACE, SMALL_MODULE, SMALL_MODULE_VERSIONS } from './catalogue';
 
+/**
+ * What Terraform's and OpenTofu's HTTP client (Go's net/http) sends on every registry request: it asks for gzip by
+ * itself and decompresses the answer. Every request of the benchmark, the baseline's included, carries it.
+ */
+export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'accept-encoding': 'gzip' };
+
 const modulePath = (a: ModuleAddress) => `/v1/modules/${a.namespace}/${a.name}/${a.system}`;
 
 /**
  * The protocol read endpoints Terraform/OpenTofu hit on `init`, against the seeded catalogue: the public ones
- * anonymously, then the private namespace's with the reader's personal token (what `terraform login` stores).
+ * anonymously, then the private namespace's with the reader's personal token (what `terraform login` stores), each
+ * with the client's own headers ({@link CLIENT_HEADERS}).
  */
 export function protocolTargets(apiUrl: string, publicUrl: string, pid: number | null, readerToken: string): Target[] {
   const { namespace, type, version } = TEST_PROVIDER;
   const mirror = `/v1/mirror/${new URL(publicUrl).host}/${namespace}/${type}`;
   const latestSmall = SMALL_MODULE_VERSIONS[SMALL_MODULE_VERSIONS.length - 1]!;
   const latestPrivate = PRIVATE_MODULE_VERSIONS[PRIVATE_MODULE_VERSIONS.length - 1]!;
-  const asReader = { authorization: `Bearer ${readerToken}` };
+  const asReader = { ...CLIENT_HEADERS, authorization: `Bearer ${readerToken}` };
   const findPackage = (ns: string) => `/v1/providers/${ns}/${type}/${version}/download/linux/amd64`;
   const targets: (Omit<Target, 'url' | 'pid'> & { path: string })[] = [
     { id: 'discovery', label: 'service discovery', path: '/.well-known/terraform.json', ok: [200] },
@@ -99,7 +106,7 @@ export function protocolTargets(apiUrl: string, publicUrl: string, pid: number |
       verify: isPackage,
     },
   ];
-  return targets.map(({ path, ...t }) => ({ ...t, url: `${apiUrl}${path}`, pid }));
+  return targets.map(({ path, ...t }) => ({ ...t, headers: t.headers ?? CLIENT_HEADERS, url: `${apiUrl}${path}`, pid }));
 }
 
 function isPackage({ body }: { body: string }): string | null {

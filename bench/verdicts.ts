@@ -28,10 +28,20 @@ export interface Verdict {
   misses: string[];
 }
 
-export function judgeEndpoint(c: Comparison): Verdict {
+/**
+ * The throughput ratio an endpoint is judged on: over the ~100-byte baseline, or, for an answer larger than that,
+ * over the bare server sending the same bytes (`sameBytes`, itself measured against the ~100-byte baseline).
+ */
+export function judgedRatio(c: Comparison, sameBytes?: Comparison): number {
+  return sameBytes ? c.ratio / sameBytes.ratio : c.ratio;
+}
+
+export function judgeEndpoint(c: Comparison, sameBytes?: Comparison): Verdict {
   const r: LoadResult = c.result;
   const misses: string[] = [];
-  if (c.ratio < THRESHOLDS.minThroughputRatio) misses.push(`throughput ${c.ratio.toFixed(3)}× < ${THRESHOLDS.minThroughputRatio}×`);
+  const ratio = judgedRatio(c, sameBytes);
+  const yardstick = sameBytes ? ' the bare server sending the same bytes' : '';
+  if (ratio < THRESHOLDS.minThroughputRatio) misses.push(`throughput ${ratio.toFixed(3)}×${yardstick} < ${THRESHOLDS.minThroughputRatio}×`);
   if (r.p99 >= THRESHOLDS.maxP99Ms) misses.push(`p99 ${r.p99} ms ≥ ${THRESHOLDS.maxP99Ms} ms`);
   if (r.errors > 0 || r.failures > 0) misses.push(`${r.errors} errors, ${r.failures} wrong statuses`);
   return { id: r.id, pass: misses.length === 0, misses };
