@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobRoute } from '../../api/protocol/blob-route';
 import { describeStorageContract } from './contract';
@@ -32,15 +33,38 @@ afterAll(async () => {
 
 describeStorageContract('local disk', () => storage);
 
-describe('local disk, discarding a staged key', () => {
-  it("also removes the partial writes a killed writer left beside it, and the upload's empty folder", async () => {
+describe('local disk, writes in progress', () => {
+  it('keeps temp files out of the key folders, so a killed writer leaves nothing among the blobs, only a partial the sweep removes', async () => {
+    let tempFolder: string[] = [];
+    const body = new Readable({
+      read() {
+        // Mid-write: the temp file exists, the key does not.
+        void readdir(join(root, 'staging/.partial')).then((names) => {
+          tempFolder = names;
+          this.push(Buffer.from('bytes'));
+          this.push(null);
+        });
+      },
+    });
+    await storage.put('sha256/ab/abcdef.zip', body);
+    expect(tempFolder).toHaveLength(1);
+    expect(tempFolder[0]).toMatch(/^[0-9a-f-]{36}\.tmp$/);
+    expect(await readdir(join(root, 'sha256/ab'))).toEqual(['abcdef.zip']);
+    expect(await readdir(join(root, 'staging/.partial'))).toEqual([]);
+
+    // What a writer SIGKILLed between creating its temp file and renaming it leaves behind, hours ago.
+    const partial = join(root, 'staging/.partial/0b5e6e1c-1b7d-4a8e-9a51-1e0f6f5d2c11.tmp');
+    await writeFile(partial, 'partial');
+    const old = new Date(Date.now() - 3 * 3_600_000);
+    await utimes(partial, old, old);
+    expect(await storage.deleteOlderThan('staging/', new Date(Date.now() - 3_600_000))).toBeGreaterThanOrEqual(1);
+    expect(await readdir(join(root, 'staging/.partial'))).toEqual([]);
+  });
+
+  it("discarding a staged key takes the upload's empty folder with it", async () => {
     await storage.put('staging/killed/analysis.json', Buffer.from('{}'));
-    // What a worker SIGKILLed between creating its temp file and renaming it leaves behind.
-    await writeFile(join(root, 'staging/killed/analysis.json.0b5e6e1c-1b7d-4a8e-9a51-1e0f6f5d2c11.tmp'), 'partial');
-    await mkdir(join(root, 'staging/kept'), { recursive: true });
-    await writeFile(join(root, 'staging/kept/other.json.1.tmp'), 'another key');
+    await storage.put('staging/kept/other.json', Buffer.from('another key'));
     await storage.delete('staging/killed/analysis.json');
-    expect(await readdir(join(root, 'staging'))).toEqual(['kept']);
-    expect(await readdir(join(root, 'staging/kept'))).toEqual(['other.json.1.tmp']);
+    expect((await readdir(join(root, 'staging'))).sort()).toEqual(['.partial', 'kept']);
   });
 });

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
@@ -8,9 +8,16 @@ import { NotFound } from '../errors';
 import type { BlobStat, BlobStorage, GetOptions, StorageCapabilities } from './storage';
 import { blobLink } from './url-signing';
 
+/** Where writes in progress live (see {@link LocalStorage}); inside `staging/`, so the staging sweep covers it. */
+const PARTIAL_DIR = 'staging/.partial';
+
 /**
  * Local-disk storage: the embedded default. Writes go to a temp file and are renamed into place (atomic). Its
  * signed URLs are the registry's own blob links, served by the API (api/protocol/blob-route.ts).
+ *
+ * Temp files live under `staging/.partial/`, never beside a key: a writer SIGKILLed between creating its temp
+ * file and renaming it leaves the partial there, where the staging sweep removes it once old, instead of an
+ * unreferenced file among the content-addressed blobs (the chaos test counts those as orphans).
  */
 export class LocalStorage implements BlobStorage {
   readonly capabilities: StorageCapabilities = { redirectDownloads: false };
@@ -34,10 +41,17 @@ export class LocalStorage implements BlobStorage {
     return path;
   }
 
+  /** A fresh temp file's path, on the same file system as every key (so renaming it into place is atomic). */
+  private async tempPath(): Promise<string> {
+    const dir = join(this.root, PARTIAL_DIR);
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${randomUUID()}.tmp`);
+  }
+
   async put(key: string, body: Readable | Buffer, options: { signal?: AbortSignal } = {}): Promise<BlobStat> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${randomUUID()}.tmp`;
+    const tmp = await this.tempPath();
     try {
       const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
       await pipeline(source, createWriteStream(tmp, { flags: 'wx' }), { signal: options.signal });
@@ -77,7 +91,6 @@ export class LocalStorage implements BlobStorage {
     const path = this.pathOf(key);
     await rm(path, { force: true });
     const staging = join(this.root, 'staging');
-    if (path.startsWith(staging + sep)) await this.removeAbandonedWrites(path);
     for (let dir = dirname(path); dir.startsWith(staging + sep); dir = dirname(dir)) {
       try {
         await rmdir(dir);
@@ -86,17 +99,6 @@ export class LocalStorage implements BlobStorage {
         return;
       }
     }
-  }
-
-  /**
-   * A writer killed between creating its temp file and renaming it (a worker SIGKILLed mid-put) leaves
-   * `<name>.<uuid>.tmp` beside the key; discarding the staged key discards those too.
-   */
-  private async removeAbandonedWrites(path: string): Promise<void> {
-    const name = basename(path);
-    const entries = await readdir(dirname(path)).catch(() => [] as string[]);
-    const partial = entries.filter((e) => e.startsWith(`${name}.`) && e.endsWith('.tmp'));
-    await Promise.all(partial.map((e) => rm(join(dirname(path), e), { force: true })));
   }
 
   async deleteOlderThan(prefix: string, before: Date): Promise<number> {
@@ -135,7 +137,7 @@ export class LocalStorage implements BlobStorage {
   async copy(fromKey: string, toKey: string): Promise<void> {
     const to = this.pathOf(toKey);
     await mkdir(dirname(to), { recursive: true });
-    const tmp = `${to}.${randomUUID()}.tmp`;
+    const tmp = await this.tempPath();
     try {
       await copyFile(this.pathOf(fromKey), tmp);
       await rename(tmp, to);

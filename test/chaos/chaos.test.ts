@@ -10,11 +10,11 @@ it(`survives ${injections} random process kills during publishes (seed ${seed})`
   console.log(summaryLine(summary));
   expect(Object.values(summary.injections).reduce((a, b) => a + b, 0)).toBe(injections);
   expect(summary.accepted).toBeGreaterThan(0);
-  expect({ lost: summary.lost, duplicated: summary.duplicated, halfPublished: summary.halfPublished, orphans: summary.orphans }).toEqual({
+  expect({ lost: summary.lost, duplicated: summary.duplicated, halfPublished: summary.halfPublished, orphanKeys: summary.orphanKeys }).toEqual({
     lost: 0,
     duplicated: 0,
     halfPublished: 0,
-    orphans: 0,
+    orphanKeys: [],
   });
   expect(summary.landed).toBe(summary.accepted);
   expect(summary.recoveryMs.max).toBeLessThanOrEqual(60_000);

@@ -47,6 +47,8 @@ export interface ChaosSummary {
   halfPublished: number;
   /** Blob files no catalogue row refers to. */
   orphans: number;
+  /** Their storage keys (at most 10), for the failure message. */
+  orphanKeys: string[];
   /** Staged uploads left after every workflow closed. */
   stagingLeft: number;
   /** Publishes refused (5xx, connection cut by a kill, no answer in 45 s): not accepted, so not owed. */
@@ -407,7 +409,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       ...((await db('provider_versions').select('shasums_key', 'signature_key')) as { shasums_key: string; signature_key: string }[]).flatMap((r) => [r.shasums_key, r.signature_key]),
     ]);
     const files = (await filesUnder(blobsDir)).map((f) => relative(blobsDir, f));
-    const orphans = files.filter((f) => !f.startsWith('staging/') && !referenced.has(f)).length;
+    const orphanFiles = files.filter((f) => !f.startsWith('staging/') && !referenced.has(f));
     const stagingLeft = files.filter((f) => f.startsWith('staging/')).length;
     const sorted = [...recoveries].sort((x, y) => x - y);
     return {
@@ -424,7 +426,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       lostDetails,
       duplicated,
       halfPublished,
-      orphans,
+      orphans: orphanFiles.length,
+      orphanKeys: orphanFiles.slice(0, 10),
       stagingLeft,
       refused,
       refusedBy: attempts
