@@ -27,6 +27,9 @@ describe('sweepOnce', () => {
     await age(join(root, 'staging/old-upload/module.tar.gz'), 48);
     await age(join(root, 'staging/old-upload'), 48);
     await age(join(root, 'sha256/ab/published.tar.gz'), 48);
+    // A writer killed before renaming its temp file into place, two days ago.
+    await writeFile(join(root, '.partial/killed-writer.tmp'), 'partial');
+    await age(join(root, '.partial/killed-writer.tmp'), 48);
     await mkdir(join(temp, 'strata-work-vcs-old'));
     await writeFile(join(temp, 'strata-work-vcs-old/source.tar.gz'), 'x');
     await age(join(temp, 'strata-work-vcs-old'), 48);
@@ -34,7 +37,8 @@ describe('sweepOnce', () => {
     await mkdir(join(temp, 'someone-elses-old'));
     await age(join(temp, 'someone-elses-old'), 48);
 
-    expect(await sweepOnce({ storage, maxAgeHours: 24, tempDir: temp })).toEqual({ stagedObjects: 1, tempDirs: 1 });
+    expect(await sweepOnce({ storage, maxAgeHours: 24, tempDir: temp })).toEqual({ stagedObjects: 2, tempDirs: 1 });
+    expect(await readdir(join(root, '.partial'))).toEqual([]);
     expect((await readdir(join(root, 'staging'))).sort()).toEqual(['new-upload']);
     expect(await storage.stat('sha256/ab/published.tar.gz')).toEqual({ size: 9 });
     expect((await readdir(temp)).sort()).toEqual(['someone-elses-old', 'strata-work-download-new']);

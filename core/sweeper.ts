@@ -18,13 +18,16 @@ export interface SweepResult {
 }
 
 /**
- * Removes what crashed or abandoned work can leave behind: staged uploads (`staging/` in storage) and the
- * worker's scratch directories older than `maxAgeHours`. Publishes finish in minutes, so anything that old has
+ * Removes what crashed or abandoned work can leave behind: staged uploads (`staging/` in storage), writes a
+ * killed process never finished (the store's partial-writes folder, where it has one) and the worker's scratch
+ * directories older than `maxAgeHours`. Publishes finish in minutes, so anything that old has
  * no workflow left that could still use it.
  */
 export async function sweepOnce(input: { storage: BlobStorage; maxAgeHours: number; tempDir?: string; now?: Date }): Promise<SweepResult> {
   const before = new Date((input.now ?? new Date()).getTime() - input.maxAgeHours * 3_600_000);
-  const stagedObjects = await input.storage.deleteOlderThan('staging/', before);
+  const partials = input.storage.capabilities.partialWritesPrefix;
+  let stagedObjects = await input.storage.deleteOlderThan('staging/', before);
+  if (partials) stagedObjects += await input.storage.deleteOlderThan(partials, before);
   const dir = input.tempDir ?? tmpdir();
   let tempDirs = 0;
   for (const name of await readdir(dir)) {

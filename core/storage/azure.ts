@@ -30,7 +30,7 @@ export interface AzureStorageOptions {
  * which answer GET and HEAD alike.
  */
 export class AzureBlobStorage implements BlobStorage {
-  readonly capabilities: StorageCapabilities = { redirectDownloads: true };
+  readonly capabilities: StorageCapabilities = { redirectDownloads: true, partialWritesPrefix: null };
   private readonly service: BlobServiceClient;
   private readonly container: ContainerClient;
   private readonly credential: StorageSharedKeyCredential;

@@ -8,19 +8,19 @@ import { NotFound } from '../errors';
 import type { BlobStat, BlobStorage, GetOptions, StorageCapabilities } from './storage';
 import { blobLink } from './url-signing';
 
-/** Where writes in progress live (see {@link LocalStorage}); inside `staging/`, so the staging sweep covers it. */
-const PARTIAL_DIR = 'staging/.partial';
+/** Where writes in progress live (see {@link LocalStorage}); keys start with a letter or digit, so none is in here. */
+const PARTIAL_DIR = '.partial';
 
 /**
  * Local-disk storage: the embedded default. Writes go to a temp file and are renamed into place (atomic). Its
  * signed URLs are the registry's own blob links, served by the API (api/protocol/blob-route.ts).
  *
- * Temp files live under `staging/.partial/`, never beside a key: a writer SIGKILLed between creating its temp
- * file and renaming it leaves the partial there, where the staging sweep removes it once old, instead of an
- * unreferenced file among the content-addressed blobs (the chaos test counts those as orphans).
+ * Temp files live under `.partial/`, which no key can name, never beside a key: a writer SIGKILLed between
+ * creating its temp file and renaming it leaves the partial there, where the staging sweep removes it once old,
+ * instead of an unreferenced file among the content-addressed blobs or the staged uploads.
  */
 export class LocalStorage implements BlobStorage {
-  readonly capabilities: StorageCapabilities = { redirectDownloads: false };
+  readonly capabilities: StorageCapabilities = { redirectDownloads: false, partialWritesPrefix: `${PARTIAL_DIR}/` };
   private readonly root: string;
 
   constructor(

@@ -42,7 +42,7 @@ export interface S3StorageOptions {
  * aborted upload is aborted on the server, so nothing partial ever becomes readable.
  */
 export class S3Storage implements BlobStorage {
-  readonly capabilities: StorageCapabilities = { redirectDownloads: true };
+  readonly capabilities: StorageCapabilities = { redirectDownloads: true, partialWritesPrefix: null };
   private readonly client: S3Client;
   private readonly presigner: S3Client;
   private readonly bucket: string;

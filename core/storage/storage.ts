@@ -45,6 +45,11 @@ export interface StorageCapabilities {
    * false: the registry streams the bytes (local disk).
    */
   redirectDownloads: boolean;
+  /**
+   * The folder (`/`-terminated) where writes in progress wait to be renamed into place, which no key can name;
+   * what a killed writer left there is swept like staging. Null where a write is atomic by itself (S3, Azure).
+   */
+  partialWritesPrefix: string | null;
 }
 
 export type SignedMethod = 'GET' | 'HEAD';

@@ -49,7 +49,7 @@ export interface ChaosSummary {
   orphans: number;
   /** Their storage keys (at most 10), for the failure message. */
   orphanKeys: string[];
-  /** Staged uploads left after every workflow closed. */
+  /** Staged uploads and partial writes left after every workflow closed (the sweep removes them by age). */
   stagingLeft: number;
   /** Publishes refused (5xx, connection cut by a kill, no answer in 45 s): not accepted, so not owed. */
   refused: number;
@@ -409,8 +409,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       ...((await db('provider_versions').select('shasums_key', 'signature_key')) as { shasums_key: string; signature_key: string }[]).flatMap((r) => [r.shasums_key, r.signature_key]),
     ]);
     const files = (await filesUnder(blobsDir)).map((f) => relative(blobsDir, f));
-    const orphanFiles = files.filter((f) => !f.startsWith('staging/') && !referenced.has(f));
-    const stagingLeft = files.filter((f) => f.startsWith('staging/')).length;
+    // Staged uploads and partial writes no key can name are swept by age; anything else must be referenced.
+    const swept = (f: string) => f.startsWith('staging/') || f.startsWith('.partial/');
+    const orphanFiles = files.filter((f) => !swept(f) && !referenced.has(f));
+    const stagingLeft = files.filter(swept).length;
     const sorted = [...recoveries].sort((x, y) => x - y);
     return {
       seed: options.seed,

@@ -14,7 +14,8 @@ import { startPlatform, type Platform } from '../harness/platform';
 let platform: Platform;
 let call: ReturnType<typeof clientFor>;
 let work: string;
-let stagingDir: string;
+/** The staging folder and the store's partial-writes folder (where the bytes of a write in progress are). */
+let stagingDirs: string[];
 
 beforeAll(async () => {
   platform = await startPlatform({ env: { STRATA_UPLOAD_IDLE_SECONDS: '1' } });
@@ -22,7 +23,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'strata-uploads-'));
   const s = platform.config.storage;
   if (s.kind !== 'local') throw new Error('expects local storage');
-  stagingDir = join(s.dir, 'staging');
+  stagingDirs = [join(s.dir, 'staging'), join(s.dir, platform.storage.capabilities.partialWritesPrefix!)];
 });
 
 afterAll(async () => {
@@ -30,14 +31,19 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Everything under the staging folder (files and folders), or [] when it does not exist. */
+/** Everything under the staging folders (files and folders), or [] when they do not exist. */
 async function stagingEntries(): Promise<string[]> {
-  try {
-    return (await readdir(stagingDir, { recursive: true })).map(String);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await Promise.all(
+    stagingDirs.map(async (dir) => {
+      try {
+        return (await readdir(dir, { recursive: true })).map((e) => join(dir, String(e)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw err;
+      }
+    }),
+  );
+  return entries.flat();
 }
 
 /** File descriptors of this process (the API runs in it) open on anything under the staging folder. */
@@ -45,7 +51,7 @@ async function openStagingFiles(): Promise<string[]> {
   const out: string[] = [];
   for (const fd of await readdir('/proc/self/fd')) {
     const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
-    if (target.startsWith(stagingDir)) out.push(target);
+    if (stagingDirs.some((dir) => target.startsWith(dir))) out.push(target);
   }
   return out;
 }

@@ -12,7 +12,7 @@ async function filesUnder(dir: string): Promise<string[]> {
   }
 }
 
-/** What a failed publish could leave behind: staged uploads, stored blobs, catalogue rows. */
+/** What a failed publish could leave behind: staged uploads (and partial writes), stored blobs, catalogue rows. */
 export async function leftovers(platform: Platform) {
   const [modules, moduleVersions, providers, providerVersions] = await Promise.all(
     ['modules', 'module_versions', 'providers', 'provider_versions'].map(async (t) =>
@@ -22,7 +22,7 @@ export async function leftovers(platform: Platform) {
   const s = platform.config.storage;
   if (s.kind !== 'local') throw new Error('leftovers() inspects local storage only');
   return {
-    staged: await filesUnder(join(s.dir, 'staging')),
+    staged: [...(await filesUnder(join(s.dir, 'staging'))), ...(await filesUnder(join(s.dir, platform.storage.capabilities.partialWritesPrefix!)))],
     blobs: await filesUnder(join(s.dir, 'sha256')),
     rows: { modules, moduleVersions, providers, providerVersions },
   };
