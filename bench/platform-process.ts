@@ -12,6 +12,8 @@ export interface RunningPlatform {
   token: string;
   /** Connection string of the embedded PostgreSQL, for bench-only seeding. */
   databaseUrl: string;
+  /** The embedded Temporal dev server's frontend, for looking at workflow histories. */
+  temporalAddress: string;
   child: Child;
   /** Ctrl-C, as a user would: SIGINT, then SIGKILL after 20 s. Resolves true when it stopped in time. */
   stop(): Promise<boolean>;
@@ -66,7 +68,7 @@ export async function startPlatform(input: {
     publicUrl: `http://localhost:${port}`,
     token,
     databaseUrl: '', // known once the platform has generated its PostgreSQL passwords
-
+    temporalAddress: `127.0.0.1:${temporalPort}`,
     child,
     stop: () => child.stop('SIGINT', STOP_GRACE_MS),
   };

@@ -8,12 +8,12 @@ import type { SealedSecret } from '../../core/crypto/envelope';
 import { issueActionToken, type LinkAction } from '../../core/notifications/action-links';
 import { dispatchNotifications, emitNotification, type EmitInput } from '../../core/notifications/emit';
 import { isEventType } from '../../core/notifications/event-types';
+import { webhookTargets } from '../../core/notifications/audience';
 import { announceInboxChanged } from '../../core/notifications/inbox-events';
 import { resolveRecipients } from '../../core/notifications/recipients';
-import { ACCOUNT_MAILS, isConfigurable } from '../../core/notifications/rules';
+import { isConfigurable } from '../../core/notifications/rules';
 import { linkSealContext, unsubscribeToken, type NotificationRuntime } from '../../core/notifications/runtime';
 import { renderEmail } from '../../core/notifications/templates';
-import { findWebhookTargets } from './webhook-targets';
 
 /** How long approve/discard links in a mail stay valid (the run's own approval timeout still rules). */
 const ACTION_LINK_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -72,9 +72,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     /** The organisation's webhooks that want this event (none for personal events and account mails). */
     async listWebhookTargets(input: { eventId: string }): Promise<{ webhookIds: string[] }> {
-      const event = await loadEvent(input.eventId);
-      if (!event.org_id || event.user_id || !isEventType(event.type) || ACCOUNT_MAILS.has(event.type)) return { webhookIds: [] };
-      return { webhookIds: (await findWebhookTargets(db, { orgId: event.org_id, type: event.type })).map((w) => w.id) };
+      return { webhookIds: await webhookTargets(db, await loadEvent(input.eventId)) };
     },
 
     /** Puts the notification in the user's inbox and tells their open dashboards. */

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db, Tx } from '../db/knex';
-import { insertNotificationEvent } from '../db/repos/notification-events';
+import { findNotificationEvent, insertNotificationEvent } from '../db/repos/notification-events';
+import { hasAudience } from './audience';
 import type { Logger } from '../log';
 import { StrataOrg, strataAttributes } from '../../temporal/search-attributes';
 import { startWorkflow } from '../../temporal/start-workflow';
@@ -37,13 +38,22 @@ export async function orgOfNamespace(tx: Tx, namespace: string): Promise<string 
 
 /**
  * Starts the `notify:<eventId>` workflow of each committed event (joining one already started: the workflow ID
- * is the idempotency key, and a finished fan-out is never redone) and marks the event dispatched.
+ * is the idempotency key, and a finished fan-out is never redone) and marks the event dispatched. An event
+ * nobody would hear of (no recipient on any channel, no webhook) is marked dispatched without a workflow: most
+ * publishes would otherwise double the platform's Temporal work for nothing.
  */
 export async function dispatchNotifications(deps: { temporal: Client; db: Db; taskQueue: string }, eventIds: string[]): Promise<void> {
   for (const eventId of eventIds) {
+    const event = await findNotificationEvent(deps.db, eventId);
+    if (!event || event.dispatched_at) continue;
+    // Nobody to tell: the event is told to all of its (no) audience at once, without a workflow.
+    if (!(await hasAudience(deps.db, event))) {
+      await markDispatched(deps.db, eventId);
+      continue;
+    }
     // StrataOrg carries the organisation's name, as on every other workflow.
-    const row = await deps.db('notification_events as e').leftJoin('organizations as o', 'o.id', 'e.org_id').where('e.id', eventId).first('o.name as org');
-    const orgName = (row as { org: string | null } | undefined)?.org ?? null;
+    const org = event.org_id ? ((await deps.db('organizations').where({ id: event.org_id }).first('name')) as { name: string } | undefined) : undefined;
+    const orgName = org?.name ?? null;
     await startWorkflow(deps.temporal, notify, {
       workflowId: notificationWorkflowIds.notify(eventId),
       taskQueue: deps.taskQueue,
@@ -52,8 +62,12 @@ export async function dispatchNotifications(deps: { temporal: Client; db: Db; ta
       onAlreadyStarted: 'join',
       searchAttributes: [...strataAttributes({ kind: 'notification' }), ...(orgName ? [{ key: StrataOrg, value: orgName }] : [])],
     });
-    await deps.db('notification_events').where({ id: eventId }).whereNull('dispatched_at').update({ dispatched_at: deps.db.fn.now() });
+    await markDispatched(deps.db, eventId);
   }
+}
+
+async function markDispatched(db: Db, eventId: string): Promise<void> {
+  await db('notification_events').where({ id: eventId }).whereNull('dispatched_at').update({ dispatched_at: db.fn.now() });
 }
 
 /**

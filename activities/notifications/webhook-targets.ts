@@ -1,1 +1,0 @@
-export { findWebhooksForEvent as findWebhookTargets } from '../../core/db/repos/webhooks';
