@@ -8,8 +8,8 @@ import { buildProduction } from './harness/production';
 // so SDKs only some installations or some requests need are imported where they are used (`await import`).
 const root = join(import.meta.dirname, '..');
 
-/** Loaded on first use only: storage backends, VCS provider SDKs, OpenPGP. */
-const LAZY_PACKAGES = ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@azure/storage-blob', 'octokit', '@gitbeaker/rest', 'azure-devops-node-api', 'openpgp', 'undici'];
+/** Loaded on first use only: storage backends, VCS provider SDKs, OpenPGP, password hashing, OpenID Connect. */
+const LAZY_PACKAGES = ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@azure/storage-blob', 'octokit', '@gitbeaker/rest', 'azure-devops-node-api', 'openpgp', 'undici', '@node-rs/argon2', 'openid-client'];
 
 /** Static (value) imports and re-exports of one file: what loading it loads. Type-only ones and `import()` are not. */
 function staticImports(text: string): string[] {

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { isLoopbackIssuer, type OidcProviderConfig } from '../config-oidc';
 import { DomainError, NotFound } from '../errors';
 import { openFlow, sealFlow, SSO_FLOW_TTL_MS, type SsoFlow } from './sso-flow';
@@ -25,13 +25,21 @@ export class SsoRefused extends DomainError {
 
 const DISCOVERY_TIMEOUT_SECONDS = 10;
 
+let client: Promise<typeof Oidc> | undefined;
+
+/** Loaded at the first sign-in through a provider: an API without SSO, or at idle, does not hold it. */
+function loadOidc(): Promise<typeof Oidc> {
+  client ??= import('openid-client');
+  return client;
+}
+
 /**
  * The configured OpenID Connect providers. Discovery happens on first use and is cached per provider, so an
  * identity provider that is down delays only its own sign-ins (and a failed discovery is tried again next time),
  * never Strata's start.
  */
 export class OidcClients {
-  private readonly configurations = new Map<string, Promise<oidc.Configuration>>();
+  private readonly configurations = new Map<string, Promise<Oidc.Configuration>>();
 
   constructor(
     private readonly providers: readonly OidcProviderConfig[],
@@ -68,6 +76,7 @@ export class OidcClients {
   async begin(id: string, returnTo: string): Promise<{ url: string; flow: SsoFlow }> {
     const provider = this.provider(id);
     const config = await this.configuration(provider);
+    const oidc = await loadOidc();
     const flow: SsoFlow = {
       provider: id,
       state: oidc.randomState(),
@@ -95,13 +104,14 @@ export class OidcClients {
   async complete(flow: SsoFlow, query: string): Promise<SsoClaims> {
     const provider = this.provider(flow.provider);
     const config = await this.configuration(provider);
+    const oidc = await loadOidc();
     // The redirect URI the provider saw, not the request's own URL (behind a proxy the two differ).
     const current = new URL(`${this.redirectUri(provider.id)}?${query}`);
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {
       tokens = await oidc.authorizationCodeGrant(config, current, { expectedState: flow.state, expectedNonce: flow.nonce, pkceCodeVerifier: flow.codeVerifier, idTokenExpected: true });
     } catch (err) {
-      throw refusal(err);
+      throw refusal(oidc, err);
     }
     const idClaims = tokens.claims();
     if (!idClaims) throw new SsoRefused('sso_failed', 'the identity provider sent no ID token', 'no_id_token');
@@ -113,7 +123,7 @@ export class OidcClients {
         const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
         claims = { ...info, ...claims };
       } catch (err) {
-        throw refusal(err);
+        throw refusal(oidc, err);
       }
     }
     return {
@@ -125,15 +135,15 @@ export class OidcClients {
     };
   }
 
-  private configuration(provider: OidcProviderConfig): Promise<oidc.Configuration> {
+  private configuration(provider: OidcProviderConfig): Promise<Oidc.Configuration> {
     let cached = this.configurations.get(provider.id);
     if (!cached) {
       // openid-client talks https only; a plain-http issuer is accepted (config.ts) only on a loopback address.
       const insecure = new URL(provider.issuer).protocol === 'http:' && isLoopbackIssuer(provider.issuer);
-      cached = oidc.discovery(new URL(provider.issuer), provider.clientId, { client_secret: provider.clientSecret }, oidc.ClientSecretBasic(provider.clientSecret), {
+      cached = loadOidc().then((oidc) => oidc.discovery(new URL(provider.issuer), provider.clientId, { client_secret: provider.clientSecret }, oidc.ClientSecretBasic(provider.clientSecret), {
         execute: insecure ? [oidc.allowInsecureRequests] : [],
         timeout: DISCOVERY_TIMEOUT_SECONDS,
-      });
+      }));
       this.configurations.set(provider.id, cached);
       cached.catch(() => this.configurations.delete(provider.id));
     }
@@ -143,7 +153,7 @@ export class OidcClients {
   }
 }
 
-function refusal(err: unknown): SsoRefused {
+function refusal(oidc: typeof Oidc, err: unknown): SsoRefused {
   if (err instanceof SsoRefused) return err;
   if (err instanceof oidc.AuthorizationResponseError) {
     const denied = err.error === 'access_denied';

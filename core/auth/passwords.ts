@@ -1,4 +1,12 @@
-import { hash, verify } from '@node-rs/argon2';
+type Argon2 = typeof import('@node-rs/argon2');
+
+let argon2: Promise<Argon2> | undefined;
+
+/** Loaded at the first password operation: its native library is resident memory an idle API does not need. */
+function loadArgon2(): Promise<Argon2> {
+  argon2 ??= import('@node-rs/argon2');
+  return argon2;
+}
 
 // OWASP's argon2id baseline (19 MiB, 2 iterations, 1 lane).
 // algorithm 2 is Argon2id (the package exports it as an ambient const enum, which isolated modules cannot read).
@@ -21,8 +29,8 @@ export function passwordProblem(password: string, context: { email?: string; nam
   return null;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(password, OPTIONS);
 }
 
 // A real hash of a random password: verifying against it when the account does not exist takes as long as a
@@ -32,6 +40,7 @@ let dummy: Promise<string> | null = null;
 /** Constant-time verification (argon2's own comparison); `stored` null checks against a dummy and fails. */
 export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
   if (password.length > PASSWORD_MAX_LENGTH) return false;
+  const { verify } = await loadArgon2();
   if (!stored) {
     dummy ??= hashPassword(`dummy-${Math.random()}-${Date.now()}`);
     await verify(await dummy, password).catch(() => false);
