@@ -46,7 +46,7 @@ export async function dispatchNotifications(deps: { temporal: Client; db: Db; ta
   for (const eventId of eventIds) {
     const event = await findNotificationEvent(deps.db, eventId);
     if (!event || event.dispatched_at) continue;
-    // Nobody to tell: the event is told to all of its (no) audience at once, without a workflow.
+    // Nobody to tell: there is nothing to fan out, so no workflow.
     if (!(await hasAudience(deps.db, event))) {
       await markDispatched(deps.db, eventId);
       continue;
